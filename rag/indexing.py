@@ -1,0 +1,106 @@
+"""From report files to a built index: clean, chunk, embed, write.
+
+`build_index` is the only writer of the index; `expectations` describes what
+an index built now with these settings would record, which is what loading
+compares against to detect a stale index.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rag.chunking import Chunk, check_token_limit, chunk_document, context_header, with_context
+from rag.cleaning import clean
+from rag.corpus import Document, corpus_fingerprint, load_corpus
+from rag.embedding import Encoder
+from rag.errors import IndexCorrupt, IndexMissing, IndexStale
+from rag.settings import Settings
+from rag.store import DocInfo, check_fresh, package_versions, read_manifest, write_index
+
+CHUNKER_VERSION = "recursive-tokens-v1"
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: str
+    documents: int
+    chunks: int
+    seconds: float
+    skipped: bool = False
+    reason: str = ""
+
+
+def chunking_params(settings: Settings) -> dict:
+    return {
+        "chunk_tokens": settings.chunk_tokens,
+        "chunk_overlap": settings.chunk_overlap,
+        "chunker": CHUNKER_VERSION,
+    }
+
+
+def expectations(settings: Settings, docs: list[Document], model_name: str, model_sha: str) -> dict:
+    return {
+        "corpus_fingerprint": corpus_fingerprint(docs),
+        "model": {"name": model_name, "sha256": model_sha},
+        "chunking": chunking_params(settings),
+    }
+
+
+def index_status(settings: Settings, expected: dict) -> str | None:
+    """None when the index is present and fresh; otherwise why it needs building."""
+    try:
+        check_fresh(read_manifest(settings.index_dir), expected)
+    except (IndexMissing, IndexStale, IndexCorrupt) as exc:
+        return str(exc)
+    return None
+
+
+def build_index(
+    settings: Settings,
+    encoder: Encoder,
+    docs: list[Document] | None = None,
+    progress: bool = False,
+) -> BuildResult:
+    import faiss
+
+    started = time.perf_counter()
+    docs = docs if docs is not None else load_corpus(settings.seeds_dir)
+    max_tokens = min(settings.chunk_tokens, encoder.max_seq_length)
+    chunks: list[Chunk] = []
+    offsets = {}
+    infos = []
+    headers = {}
+    for d in docs:
+        cleaned = clean(d.text)
+        offsets[d.doc] = cleaned.offsets
+        headers[d.doc] = context_header(d)
+        doc_chunks = chunk_document(d, cleaned, encoder.count_tokens, max_tokens, settings.chunk_overlap, len(chunks))
+        chunks += doc_chunks
+        infos.append(
+            DocInfo(d.doc, d.title, d.date, d.publisher, d.sha256, len(d.text), len(doc_chunks), d.date_note, d.kind)
+        )
+    check_token_limit(chunks, headers, encoder.count_tokens, encoder.max_seq_length)
+    texts = [with_context(headers[c.doc], c.text) for c in chunks]
+    vectors = encoder.encode(texts, progress=progress)
+    index = faiss.IndexFlatIP(encoder.dim)
+    index.add(vectors)
+    manifest = {
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "corpus_fingerprint": corpus_fingerprint(docs),
+        "model": {
+            "name": encoder.name,
+            "sha256": encoder.sha256,
+            "dim": encoder.dim,
+            "max_seq_length": encoder.max_seq_length,
+            "genuine_default": encoder.genuine_default,
+        },
+        "chunking": chunking_params(settings),
+        "faiss": "IndexFlatIP",
+        "counts": {"documents": len(docs), "chunks": len(chunks)},
+        "packages": package_versions(),
+    }
+    path = write_index(settings.index_dir, manifest, index, chunks, infos, offsets)
+    return BuildResult(str(path), len(docs), len(chunks), time.perf_counter() - started)

@@ -1,0 +1,102 @@
+"""BM25 over chunk texts, with a tokenizer that keeps figures intact.
+
+Questions about figures hinge on exact words and numbers ("agency workers",
+"MAPPA", "48%"), which dense embeddings blur. Built in memory at load time from
+the stored chunk texts (a few milliseconds per thousand chunks), so there is no
+second index file to keep in step with the first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+_PER_CENT = re.compile(r"(\d)\s*(?:per\s*cent|percent)")
+_TOKEN = re.compile(r"£?\d+(?:[.,]\d+)*%?|[a-z][a-z']*")
+STOPWORDS = frozenset(
+    """a an and are as at be been but by did do does for from had has have how i in into is it its
+    of on or per so than that the their them there these they this those to was were what when
+    where which who whom why will with would you your about after all also any can could many
+    much more most did our out over said say says such then""".split()
+)
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to match 'workers'/'worker', 'agencies'/'agency'."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ings", ""), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "es" and not word[-3] in "sxz":
+                return word[:-1]
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def normalise_number(token: str) -> str:
+    return token.replace(",", "").replace("£", "")
+
+
+def tokenize(text: str) -> list[str]:
+    out = []
+    text = _PER_CENT.sub(r"\1%", text.lower().replace("’", "'"))
+    for tok in _TOKEN.findall(text):
+        tok = tok.strip("'")
+        if not tok or tok in STOPWORDS:
+            continue
+        if tok[0].isdigit() or tok[0] == "£":
+            num = normalise_number(tok)
+            out.append(num)
+            if num.endswith("%"):
+                out.append(num[:-1])  # "48%" also matches a bare "48"
+        else:
+            out.append(stem(tok.removesuffix("'s")))
+    return out
+
+
+@dataclass
+class BM25:
+    vocab: dict[str, int]
+    matrix: sparse.csr_matrix  # terms x docs, BM25 weights
+    idf: np.ndarray  # per term
+    k1: float
+    b: float
+
+    @classmethod
+    def build(cls, texts: list[str], k1: float = 1.2, b: float = 0.75) -> BM25:
+        docs = [tokenize(t) for t in texts]
+        vocab: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for j, toks in enumerate(docs):
+            counts: dict[int, int] = {}
+            for t in toks:
+                i = vocab.setdefault(t, len(vocab))
+                counts[i] = counts.get(i, 0) + 1
+            rows += counts.keys()
+            cols += [j] * len(counts)
+            vals += counts.values()
+        n = len(docs)
+        lengths = np.array([len(d) for d in docs], dtype=np.float64)
+        avg = lengths.mean() if n else 1.0
+        tf = sparse.csr_matrix((np.array(vals, float), (rows, cols)), shape=(len(vocab), n))
+        df = np.diff(tf.indptr)
+        idf = np.log1p((n - df + 0.5) / (df + 0.5))
+        tf = tf.tocoo()
+        norm = k1 * (1 - b + b * lengths[tf.col] / (avg or 1.0))
+        w = idf[tf.row] * tf.data * (k1 + 1) / (tf.data + norm)
+        matrix = sparse.csr_matrix((w, (tf.row, tf.col)), shape=tf.shape)
+        return cls(vocab, matrix, idf, k1, b)
+
+    def term_weight(self, term: str) -> float:
+        """Rarer terms say more; unseen terms get the highest weight a term can have here."""
+        i = self.vocab.get(term)
+        return float(self.idf[i]) if i is not None else float(self.idf.max(initial=1.0))
+
+    def scores(self, query: str) -> np.ndarray:
+        ids = [self.vocab[t] for t in tokenize(query) if t in self.vocab]
+        if not ids:
+            return np.zeros(self.matrix.shape[1], dtype=np.float32)
+        return np.asarray(self.matrix[ids].sum(axis=0)).ravel().astype(np.float32)

@@ -1,0 +1,129 @@
+"""Find the passages that answer a question: dense, lexical, and their fusion.
+
+Dense retrieval (FAISS over MiniLM vectors) catches paraphrase; BM25 catches
+the exact words and figures that questions about statistics hinge on. They are
+fused by weighted reciprocal rank, with weights chosen on the eval set's dev
+split (see `rag eval --mode all`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from rag.chunking import Chunk
+from rag.lexical import BM25
+
+Mode = Literal["dense", "bm25", "hybrid"]
+MODES: tuple[Mode, ...] = ("dense", "bm25", "hybrid")
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+    rank: int
+    dense_score: float | None = None
+    dense_rank: int | None = None
+    lexical_score: float | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass
+class SearchIndex:
+    """Everything retrieval needs, loaded once and shared by every request."""
+
+    faiss_index: object
+    chunks: list[Chunk]
+    bm25: BM25
+    chunk_docs: np.ndarray  # document name of each chunk
+    chunk_years: np.ndarray  # year of each chunk's document (0 when undated)
+
+
+def allowed_mask(index: SearchIndex, doc: str | None, year: int | None) -> np.ndarray | None:
+    if doc is None and year is None:
+        return None
+    mask = np.ones(len(index.chunks), dtype=bool)
+    if doc is not None:
+        mask &= index.chunk_docs == doc
+    if year is not None:
+        mask &= index.chunk_years == year
+    return mask
+
+
+def dense_search(
+    index: SearchIndex, query_vector: np.ndarray, n: int, mask: np.ndarray | None
+) -> list[tuple[int, float]]:
+    import faiss
+
+    n = min(n, len(index.chunks))
+    q = query_vector.reshape(1, -1).astype(np.float32)
+    if mask is None:
+        scores, ids = index.faiss_index.search(q, n)
+    else:
+        allowed = np.flatnonzero(mask).astype(np.int64)
+        if allowed.size == 0:
+            return []
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        scores, ids = index.faiss_index.search(q, min(n, allowed.size), params=params)
+    return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+
+def lexical_search(index: SearchIndex, query: str, n: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+    scores = index.bm25.scores(query)
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    n = min(n, len(scores))
+    top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+
+def fuse(
+    dense: list[tuple[int, float]],
+    lexical: list[tuple[int, float]],
+    dense_weight: float,
+    lexical_weight: float,
+    rrf_k: int,
+) -> list[tuple[int, float]]:
+    """Weighted reciprocal rank fusion: robust to the two scores' different scales."""
+    fused: dict[int, float] = {}
+    for weight, ranked in ((dense_weight, dense), (lexical_weight, lexical)):
+        for rank, (i, _) in enumerate(ranked, start=1):
+            fused[i] = fused.get(i, 0.0) + weight / (rrf_k + rank)
+    return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def search(
+    index: SearchIndex,
+    query: str,
+    query_vector: np.ndarray | None,
+    k: int,
+    mode: Mode = "hybrid",
+    doc: str | None = None,
+    year: int | None = None,
+    candidates: int = 50,
+    dense_weight: float = 0.4,
+    lexical_weight: float = 1.0,
+    rrf_k: int = 60,
+) -> list[Hit]:
+    mask = allowed_mask(index, doc, year)
+    n = max(candidates, k)
+    dense = dense_search(index, query_vector, n, mask) if mode != "bm25" and query_vector is not None else []
+    lexical = lexical_search(index, query, n, mask) if mode != "dense" else []
+    if mode == "dense":
+        ranked = dense
+    elif mode == "bm25":
+        ranked = lexical
+    else:
+        ranked = fuse(dense, lexical, dense_weight, lexical_weight, rrf_k)
+    d_info = {i: (r, s) for r, (i, s) in enumerate(dense, start=1)}
+    l_info = {i: (r, s) for r, (i, s) in enumerate(lexical, start=1)}
+    hits = []
+    for rank, (i, score) in enumerate(ranked[:k], start=1):
+        dr, ds = d_info.get(i, (None, None))
+        lr, ls = l_info.get(i, (None, None))
+        hits.append(Hit(index.chunks[i], float(score), rank, ds, dr, ls, lr))
+    return hits

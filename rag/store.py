@@ -1,0 +1,213 @@
+"""The index on disk: a directory of plain files, versioned and switched atomically.
+
+    index/
+      CURRENT                 name of the live version (replaced atomically)
+      v-<time>-<id>/
+        manifest.json         what built it: model + hash, chunking, corpus fingerprint,
+                              package versions, and the sha256 of every file below
+        vectors.faiss         FAISS inner-product index over normalised vectors
+        chunks.jsonl          one chunk record a line (document, spans, text)
+        documents.json        title, date, publisher, sha256 of each document
+        offsets.npz           cleaned->original character map per document
+
+A build writes a new version directory and only then points CURRENT at it, so a
+crash mid-build leaves the previous index loadable. Loading verifies checksums
+(corrupt), the corpus fingerprint and build settings (stale), and refuses with
+a message that says how to rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from rag.chunking import Chunk
+from rag.errors import IndexCorrupt, IndexMissing, IndexStale
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+FILES = ("vectors.faiss", "chunks.jsonl", "documents.json", "offsets.npz")
+REBUILD_HINT = "Rebuild it with `rag build --force` (or `make serve`, which builds a missing index)."
+
+
+@dataclass
+class DocInfo:
+    doc: str
+    title: str
+    date: str
+    publisher: str
+    sha256: str
+    chars: int
+    chunks: int = 0
+    date_note: str = ""
+    kind: str = ""
+
+
+@dataclass
+class StoredIndex:
+    path: Path  # the version directory
+    manifest: dict
+    faiss_index: object  # faiss.Index
+    chunks: list[Chunk]
+    documents: dict[str, DocInfo]
+    offsets: dict[str, np.ndarray] = field(repr=False)
+
+
+def package_versions() -> dict[str, str]:
+    names = ["faiss-cpu", "sentence-transformers", "torch", "transformers", "langchain-text-splitters", "numpy"]
+    out = {}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            out[n] = "missing"
+    return out
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def current_version(index_dir: Path) -> Path | None:
+    pointer = index_dir / CURRENT
+    if not pointer.is_file():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    return index_dir / name if name else None
+
+
+def write_index(
+    index_dir: Path,
+    manifest: dict,
+    faiss_index: object,
+    chunks: list[Chunk],
+    documents: list[DocInfo],
+    offsets: dict[str, np.ndarray],
+    keep_versions: int = 2,
+) -> Path:
+    """Write a complete new version, fsync it, then switch CURRENT to it."""
+    import faiss
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    version = f"v-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{os.urandom(3).hex()}"
+    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=index_dir))
+    try:
+        faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
+        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+            for c in chunks:
+                fh.write(json.dumps(c.to_json(), ensure_ascii=False) + "\n")
+        (tmp / "documents.json").write_text(
+            json.dumps([d.__dict__ for d in documents], ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        with (tmp / "offsets.npz").open("wb") as fh:
+            np.savez_compressed(fh, **{d: a.astype(np.int32) for d, a in offsets.items()})
+        manifest = dict(manifest, format_version=FORMAT_VERSION, version=version)
+        manifest["files"] = {name: _sha256_file(tmp / name) for name in FILES}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        for name in (*FILES, "manifest.json"):
+            with (tmp / name).open("rb") as fh:
+                os.fsync(fh.fileno())
+        final = index_dir / version
+        os.replace(tmp, final)
+        pointer_tmp = index_dir / f".{CURRENT}.{os.getpid()}"
+        pointer_tmp.write_text(version + "\n", encoding="utf-8")
+        with pointer_tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(pointer_tmp, index_dir / CURRENT)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(index_dir, keep=keep_versions)
+    return final
+
+
+def _prune(index_dir: Path, keep: int) -> None:
+    live = current_version(index_dir)
+    versions = sorted((p for p in index_dir.glob("v-*") if p.is_dir()), key=lambda p: p.name)
+    for old in versions[:-keep]:
+        if old != live:
+            shutil.rmtree(old, ignore_errors=True)
+    for stray in index_dir.glob(".building-*"):
+        if time.time() - stray.stat().st_mtime > 3600:  # an old crashed build
+            shutil.rmtree(stray, ignore_errors=True)
+
+
+def read_manifest(index_dir: Path) -> dict:
+    version = current_version(index_dir)
+    if version is None or not (version / "manifest.json").is_file():
+        raise IndexMissing(f"no index found in {index_dir}. Build it with `rag build`.")
+    try:
+        return json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IndexCorrupt(f"the index manifest in {version} is unreadable ({exc}). {REBUILD_HINT}") from exc
+
+
+def check_fresh(manifest: dict, expected: dict) -> None:
+    """Refuse an index built from another corpus, model or chunking."""
+    problems = []
+    if manifest.get("format_version") != FORMAT_VERSION:
+        problems.append(f"index format {manifest.get('format_version')} (this version reads {FORMAT_VERSION})")
+    for key, label in (("corpus_fingerprint", "the reports in the seeds directory"),):
+        if manifest.get(key) != expected.get(key):
+            problems.append(f"{label} changed since it was built")
+    if manifest.get("model", {}).get("name") != expected["model"]["name"] or (
+        expected["model"].get("sha256") and manifest.get("model", {}).get("sha256") != expected["model"]["sha256"]
+    ):
+        problems.append(
+            f"it was built with model {manifest.get('model', {}).get('name')!r}, "
+            f"but {expected['model']['name']!r} is configured"
+        )
+    if manifest.get("chunking") != expected.get("chunking"):
+        problems.append(f"chunking {manifest.get('chunking')} differs from the settings {expected.get('chunking')}")
+    if problems:
+        raise IndexStale("the index is stale: " + "; ".join(problems) + ". " + REBUILD_HINT)
+
+
+def load_index(index_dir: Path, expected: dict | None = None) -> StoredIndex:
+    """Load the live version, verifying every file against the manifest."""
+    import faiss
+
+    manifest = read_manifest(index_dir)
+    version = current_version(index_dir)
+    assert version is not None
+    if expected is not None:
+        check_fresh(manifest, expected)
+    recorded = manifest.get("files", {})
+    for name in FILES:
+        path = version / name
+        if not path.is_file():
+            raise IndexCorrupt(f"index file {path} is missing. {REBUILD_HINT}")
+        if recorded.get(name) != _sha256_file(path):
+            raise IndexCorrupt(f"index file {path} does not match its checksum (damaged or edited). {REBUILD_HINT}")
+    try:
+        index = faiss.read_index(str(version / "vectors.faiss"))
+        chunks = [
+            Chunk(**json.loads(line))
+            for line in (version / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+        documents = {
+            d["doc"]: DocInfo(**d) for d in json.loads((version / "documents.json").read_text(encoding="utf-8"))
+        }
+        with np.load(version / "offsets.npz", allow_pickle=False) as npz:
+            offsets = {k: npz[k] for k in npz.files}
+    except (OSError, RuntimeError, ValueError, TypeError, KeyError) as exc:
+        raise IndexCorrupt(f"the index in {version} cannot be read ({exc}). {REBUILD_HINT}") from exc
+    if index.ntotal != len(chunks) or any(c.id != i for i, c in enumerate(chunks)):
+        raise IndexCorrupt(
+            f"the index in {version} has {index.ntotal} vectors for {len(chunks)} chunks. {REBUILD_HINT}"
+        )
+    return StoredIndex(version, manifest, index, chunks, documents, offsets)

@@ -1,0 +1,48 @@
+"""Shared fixtures: the real model and seed index are built once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.settings import PROJECT_ROOT, Settings
+
+SEEDS = PROJECT_ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    from rag.embedding import load_encoder
+
+    return load_encoder()
+
+
+@pytest.fixture(scope="session")
+def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings pointing at a private copy of the seeds and a fresh index directory."""
+    root = tmp_path_factory.mktemp("rag")
+    seeds = root / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    return Settings(seeds_dir=seeds, index_dir=root / "index")
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_settings: Settings, encoder) -> Path:
+    from rag.indexing import build_index
+
+    build_index(seed_settings, encoder)
+    return seed_settings.index_dir
+
+
+@pytest.fixture(scope="session")
+def service(seed_settings: Settings, seed_index: Path, encoder):
+    from rag.service import load_service
+
+    return load_service(seed_settings, encoder=encoder)
+
+
+@pytest.fixture(scope="session")
+def originals() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
