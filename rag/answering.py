@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
 
 from rag.lexical import BM25, tokenize
 from rag.retrieval import Hit
-
-Kind = Literal["count", "percent", "money", "name", "date", "number"]
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -29,6 +26,9 @@ _FRACTION_WORDS = (
     r"|(?:a|one)\s+(?:half|third|quarter|fifth)|half|(?:two|three)[- ](?:thirds|quarters|fifths)|a\s+third|a\s+quarter)"
 )
 
+_UNIT = r"(?:working\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?)\b"
+_NUM = rf"(?:\d[\d,]*(?:\.\d+)?|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?|a|an)"
+
 PATTERNS: dict[str, re.Pattern] = {
     "percent": re.compile(
         r"\d+(?:\.\d+)?\s?(?:%|per\s?cent\b|percent\b)|" + _FRACTION_WORDS, re.I
@@ -38,22 +38,34 @@ PATTERNS: dict[str, re.Pattern] = {
         r"|\d[\d,]*(?:\.\d+)?\s?(?:million|billion)\s+pounds",
         re.I,
     ),
+    "duration": re.compile(rf"\b{_NUM}\s(?:{_UNIT})", re.I),
     "date": re.compile(
-        rf"\b\d{{1,2}}\s(?:{_MONTH})\s\d{{4}}\b|\b(?:{_MONTH})\s\d{{4}}\b|\b(?:19|20)\d{{2}}(?:/\d{{2}})?\b"
+        rf"\b\d{{1,2}}\s(?:{_MONTH})\s\d{{4}}\b|\b(?:{_MONTH})\s\d{{4}}\b"
+        rf"|\b(?:spring|summer|autumn|winter)\s\d{{4}}\b|\b(?:19|20)\d{{2}}(?:/\d{{2}})?\b"
     ),
     "count": re.compile(
-        rf"\b\d{{1,3}}(?:,\d{{3}})+\b|\b\d+(?:\.\d+)?\b|\b(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?\b", re.I
+        rf"\b\d[\d,]*\s?[–-]\s?\d[\d,]*\b|\b\d{{1,3}}(?:,\d{{3}})+\b|\b\d+(?:\.\d+)?\b"
+        rf"|\b(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?\b",
+        re.I,
     ),
+    # Proper names: runs of capitalised words (McCann, ARCC, EOS Works Ltd), allowing
+    # "of", "and", "for", "the" inside ("Prison and Probation Ombudsman").
     "name": re.compile(
-        r"\b(?:(?:Dame|Sir|Mr|Mrs|Ms|Dr|Lord|Lady)\s)?[A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|of|and)){0,3}\s?[A-Z][a-z]+\b"
+        r"\b(?:[A-Z][a-z]*[A-Z]?[a-z]+|[A-Z]{2,})(?:,?\s(?:(?:of|and|for|the|on)\s)?(?:[A-Z][a-z]*[A-Z]?[a-z]+|[A-Z]{2,}))*\b"
     ),
 }
 
 _KIND_CUES: list[tuple[str, re.Pattern]] = [
-    ("percent", re.compile(r"\b(percentage|per cent|percent|proportion|share|what fraction|how many in|rate of|%)", re.I)),
+    ("duration", re.compile(r"\b(how long|what period|over what period|what length|timescale|time limit|"
+                            r"how many (days|weeks|months|years|hours)|within what time)\b", re.I)),
+    ("percent", re.compile(r"\b(percentage|per cent|percent|proportion|share|what fraction|"
+                           r"how many (in|out of) (every|ten|\d+)|rate of|%)", re.I)),
     ("money", re.compile(r"\b(how much money|cost|costs|budget|funding|fund|spend|spent|worth|£|pounds|invest)", re.I)),
-    ("date", re.compile(r"^\s*(when|what date|on what date|what year|in which year|which year|which month)\b", re.I)),
-    ("name", re.compile(r"^\s*(who|whom|which (person|company|organisation|organization|firm|inspector))\b|\bwho\b|\bname of\b|\bnamed\b", re.I)),
+    ("date", re.compile(r"^\s*(when|what date|on what date|what year|in which year|which year|which month|"
+                        r"in what month|in which month|by what month|what month|which period|what period)\b"
+                        r"|\b(in|from|by) (which|what) (month|year|date)\b", re.I)),
+    ("name", re.compile(r"^\s*(who|whom|which|what (organisation|company|body|panel|scale|review|prison|name))\b"
+                        r"|\bwho\b|\bname of\b|\bnamed\b", re.I)),
     ("count", re.compile(r"\b(how many|number of|how much|total|count|caseload|average)\b", re.I)),
 ]
 
@@ -61,14 +73,16 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
 _FRAME_WORDS = {
     "proportion", "percentage", "share", "many", "number", "much", "figure", "total", "rate", "rat",
     "approximately", "roughly", "around", "exactly", "according", "report", "say", "state", "mention",
-    "inspectorate's", "cent",
+    "inspectorate's", "cent", "which", "long",
 }
-# Tokens that look like names but are not people or bodies one asks "who" about.
-_NOT_NAMES = re.compile(
-    r"^(The|This|That|These|Those|In|On|At|For|Of|And|But|We|It|Our|Their|Chief|Inspector|National|Probation|"
-    rf"Service|Community|Rehabilitation|Company|Companies|HM|Her|His|Majesty|{_MONTH})\b"
+# Capitalised words that start sentences or label roles rather than name someone.
+_NOT_NAME_WORDS = set(
+    f"The This That These Those In On At For Of And But We It Our Their Its A An As If When While With By From "
+    f"Some Most Many All Each Every Figure Table Source Chief Inspector Mr Mrs Ms Dr Dame Sir Notes {_MONTH.replace('|', ' ')}"
+    .split()
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[”’\"]?\s+(?=[A-Z“‘\"(£0-9•–-])|\n+")
+_YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s?[/–-]\s?(\d{2,4}))?\b")
 
 
 @dataclass(frozen=True)
@@ -84,10 +98,10 @@ class Extracted:
     confidence: float
 
 
-def question_kind(question: str) -> Kind:
+def question_kind(question: str) -> str:
     for kind, cue in _KIND_CUES:
         if cue.search(question):
-            return kind  # type: ignore[return-value]
+            return kind
     return "number"
 
 
@@ -102,33 +116,79 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-def candidates(sentence: str, kind: str) -> list[tuple[int, int, str]]:
+def years_in(text: str) -> set[int]:
+    """Years a text names, with '2019/20' and '2015-16' counting as both years."""
+    years: set[int] = set()
+    for m in _YEAR.finditer(text):
+        first = int(m.group(1))
+        years.add(first)
+        if m.group(2):
+            second = int(m.group(2)) if len(m.group(2)) == 4 else first // 100 * 100 + int(m.group(2))
+            if 0 < second - first <= 2:
+                years.add(second)
+    return years
+
+
+def _name_candidates(sentence: str, question_words: set[str]) -> list[tuple[int, int, str]]:
+    out = []
+    for m in PATTERNS["name"].finditer(sentence):
+        words = re.findall(r"\S+", m.group(0))
+        start = m.start()
+        # Drop leading words the question already says ("Head of Communications Catherine Chan")
+        # or that only open a sentence ("The", "In").
+        while words and (words[0].strip(",") in _NOT_NAME_WORDS or words[0].lower().strip(",") in question_words
+                         or words[0] in {"of", "and", "for", "the", "on"}):
+            start = sentence.index(words[0], start) + len(words[0])
+            words = words[1:]
+        while words and (words[-1].lower().strip(",") in question_words or words[-1] in {"of", "and", "for", "the", "on"}):
+            words = words[:-1]
+        if not words:
+            continue
+        s = sentence.index(words[0], start)
+        e = sentence.index(words[-1], s) + len(words[-1])
+        text = sentence[s:e].strip(",")
+        if len(text) >= 2 and not re.fullmatch(r"[A-Z][a-z]?", text):
+            out.append((s, s + len(text), text))
+    return out
+
+
+def candidates(sentence: str, kind: str, question_words: set[str] | None = None) -> list[tuple[int, int, str]]:
     """Typed values in a sentence, as (start, end, text)."""
     taken: list[tuple[int, int]] = []
 
     def overlaps(s: int, e: int) -> bool:
         return any(s < te and ts < e for ts, te in taken)
 
+    if kind == "name":
+        return _name_candidates(sentence, question_words or set())
     found: dict[str, list[tuple[int, int, str]]] = {}
-    # Percent and money claim their digits first so a count never takes "48" out of "48%".
-    for k in ("percent", "money", "date", "count"):
+    # Wider types claim their digits first so a count never takes "48" out of "48%"
+    # or "12" out of "12 weeks".
+    for k in ("percent", "money", "duration", "date", "count"):
         for m in PATTERNS[k].finditer(sentence):
             if overlaps(m.start(), m.end()):
                 continue
+            if k == "duration" and re.match(r"(?i)an?\s", m.group(0)):
+                continue
             taken.append(m.span())
             found.setdefault(k, []).append((m.start(), m.end(), m.group(0).strip()))
-    if kind == "name":
-        out = []
-        for m in PATTERNS["name"].finditer(sentence):
-            if not _NOT_NAMES.match(m.group(0)):
-                out.append((m.start(), m.end(), m.group(0)))
-        return out
     if kind == "number":
-        return found.get("count", []) + found.get("percent", []) + found.get("money", [])
+        return found.get("count", []) + found.get("percent", []) + found.get("money", []) + found.get("duration", [])
     if kind == "count":
-        # A bare 4-digit year is not a count.
-        return [c for c in found.get("count", []) if not re.fullmatch(r"(19|20)\d\d", c[2])]
+        # A bare year, a year range or a number inside a name ("Figure 17") is not a count.
+        return [
+            c for c in found.get("count", [])
+            if not re.fullmatch(r"(19|20)\d\d(\s?[–-]\s?\d+)?", c[2])
+            and not re.search(r"(Figure|Table|page|footnote|Level|SL0|level)\s?$", sentence[: c[0]])
+        ]
     return found.get(kind, [])
+
+
+def focus_terms(question: str) -> set[str]:
+    """The thing being counted or measured: 'how many CRC inspections' -> {crc, inspection}."""
+    m = re.search(r"(?i)\b(?:how many|number of|share of|proportion of|percentage of|how much)\s+((?:\S+\s*){1,3})",
+                  question)
+    return set(tokenize(m.group(1))) if m else set()
 
 
 def _content_terms(question: str) -> list[str]:
@@ -151,6 +211,16 @@ def _proximity(sentence: str, span: tuple[int, int], terms: set[str]) -> float:
     return score
 
 
+def _value_score(sentence: str, value: tuple[int, int, str], terms: set[str], focus: set[str]) -> float:
+    score = _proximity(sentence, (value[0], value[1]), terms)
+    after = set(tokenize(sentence[value[1]: value[1] + 40]))
+    if focus & after:
+        score += 2.0
+    if value[2][:1].isdigit() or value[2][:1] == "£":
+        score += 0.3  # figures over number words: "10 inspections" rather than "one NPS division"
+    return score
+
+
 def extract_answer(
     question: str,
     hits: list[Hit],
@@ -158,29 +228,43 @@ def extract_answer(
     headers: dict[str, str],
     threshold: float,
     max_passages: int = 5,
+    doc_years: dict[str, int | None] | None = None,
 ) -> Extracted:
     kind = question_kind(question)
     terms = _content_terms(question)
     weights = {t: bm25.term_weight(t) for t in terms}
+    term_set = set(terms)
+    focus = focus_terms(question)
+    question_words = {w.lower().strip("?,.'’") for w in question.split()}
     question_values = {c[2].lower() for k in ("percent", "money", "count", "date") for c in candidates(question, k)}
+    asked_years = years_in(question)
     best = None
     for hit in hits[:max_passages]:
         text = hit.chunk.text
-        header_tokens = set(tokenize(headers.get(hit.chunk.doc, "")))
+        header = headers.get(hit.chunk.doc, "")
+        header_tokens = set(tokenize(header))
         passage_cov = _coverage(terms, weights, set(tokenize(text)) | header_tokens)
+        # A question about another year than the report's, that the passage never names,
+        # is not answered by it (2017 figures are no answer to a question about 2025).
+        year_penalty = 0.0
+        if asked_years:
+            doc_year = (doc_years or {}).get(hit.chunk.doc)
+            known = years_in(text) | years_in(header) | ({doc_year} if doc_year else set())
+            if not asked_years & known:
+                year_penalty = 0.3
         for s, e in split_sentences(text):
             sentence = text[s:e]
             sent_tokens = set(tokenize(sentence))
             sentence_cov = _coverage(terms, weights, sent_tokens | header_tokens)
-            values = [c for c in candidates(sentence, kind) if c[2].lower() not in question_values]
+            values = [c for c in candidates(sentence, kind, question_words) if c[2].lower() not in question_values]
             if not values:
                 continue
-            score = 0.65 * sentence_cov + 0.35 * passage_cov - 0.02 * (hit.rank - 1)
-            value = max(values, key=lambda c: (_proximity(sentence, (c[0], c[1]), set(terms)), -c[0]))
+            score = 0.65 * sentence_cov + 0.35 * passage_cov - 0.02 * (hit.rank - 1) - year_penalty
+            value = max(values, key=lambda c: (_value_score(sentence, c, term_set, focus), -c[0]))
             if best is None or score > best[0]:
                 best = (score, hit.rank, s, e, value)
     if best is None or best[0] < threshold:
-        return Extracted(None, None, None, None, None, None, None, kind, best[0] if best else 0.0)
+        return Extracted(None, None, None, None, None, None, None, kind, round(best[0], 4) if best else 0.0)
     score, rank, s, e, (vs, ve, vtext) = best
     sentence = hits[rank - 1].chunk.text[s:e]
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))

@@ -8,6 +8,7 @@ it are not cut apart, and each chunk belongs to exactly one document.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -65,25 +66,47 @@ def chunk_document(
             f"the title of {doc.doc} leaves only {budget} tokens for text; "
             "shorten it in the manifest or raise chunk_tokens."
         )
+    # The splitter only overlaps small pieces; to guarantee every cut has context on
+    # both sides we split to (budget - overlap) and then extend each chunk backwards
+    # by up to `overlap` tokens of whole words, preferring a sentence start.
+    overlap = min(overlap_tokens, budget // 3)
     splitter = RecursiveCharacterTextSplitter(
         separators=SEPARATORS,
         keep_separator="end",
-        chunk_size=budget,
-        chunk_overlap=min(overlap_tokens, budget // 2),
+        chunk_size=budget - overlap,
+        chunk_overlap=0,
         length_function=count_tokens,
         add_start_index=True,
         strip_whitespace=True,
     )
+    text_all = cleaned.text
     chunks: list[Chunk] = []
-    for piece in splitter.create_documents([cleaned.text]):
+    for piece in splitter.create_documents([text_all]):
         text = piece.page_content
         cs = piece.metadata["start_index"]
-        if cs < 0 or cleaned.text[cs : cs + len(text)] != text:
-            cs = cleaned.text.find(text)
+        if cs < 0 or text_all[cs : cs + len(text)] != text:
+            cs = text_all.find(text)
         ce = cs + len(text)
+        if chunks and overlap:
+            cs = _extend_back(text_all, cs, overlap, count_tokens)
         start, end = cleaned.original_span(cs, ce)
-        chunks.append(Chunk(first_id + len(chunks), doc.doc, start, end, cs, ce, text))
+        chunks.append(Chunk(first_id + len(chunks), doc.doc, start, end, cs, ce, text_all[cs:ce]))
     return chunks
+
+
+def _extend_back(text: str, start: int, overlap: int, count_tokens: Callable[[str], int]) -> int:
+    """The earliest sentence (or else word) start before `start` within `overlap` tokens."""
+    window_start = max(0, start - overlap * 8)
+    best = start
+    for m in re.finditer(r"(?<=[.!?;:])\s+(?=\S)|\n\n(?=\S)", text[window_start:start]):
+        pos = window_start + m.end()
+        if count_tokens(text[pos:start]) <= overlap:
+            return pos
+    for m in re.finditer(r"\s+(?=\S)", text[window_start:start]):
+        pos = window_start + m.end()
+        if count_tokens(text[pos:start]) <= overlap:
+            return pos
+    return best
 
 
 def check_token_limit(

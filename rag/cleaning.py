@@ -120,12 +120,15 @@ _URL_LINE = re.compile(r"^[ \t]*(https?://|www\.)\S*[ \t]*\n?", re.M)
 _QUOTE_MARK_LINE = re.compile(r"^[ \t“”\"‘’]*[“”\"][ \t“”\"‘’]*$\n?", re.M)
 # A run of 3+ lines of 1-4 lowercase letters (blank lines between allowed): a
 # vertical heading such as "in / tro / d / u / ctio / n".
+# Orphaned quote marks of sidebar quotes, left in runs: "“ ” “ ”“ ”“".
+_QUOTE_MARK_RUN = re.compile(r"(?:[“”][ \t]*){3,}")
 _VERTICAL_HEADING = re.compile(r"(?:^[ \t]*[a-z]{1,4}[ \t]*\n(?:[ \t]*\n)*){3,}", re.M)
 
 
 def drop_layout_debris(ct: CleanText) -> CleanText:
     ct = rewrite(ct, _URL_LINE, "")
     ct = rewrite(ct, _QUOTE_MARK_LINE, "")
+    ct = rewrite(ct, _QUOTE_MARK_RUN, " ")
     return rewrite(ct, _VERTICAL_HEADING, "")
 
 
@@ -135,8 +138,10 @@ def restore_ligatures(ct: CleanText) -> CleanText:
 
 
 # A footnote number glued to a lowercase word, a closing percent sign or a
-# sentence end: "Companies4 owned", "each year6)", "78%51)", "rehabilitate offenders5."
-_GLUED_FOOTNOTE = re.compile(r"(?:(?<=[a-z]{2})|(?<=%)|(?<=[a-z]\.))\d{1,2}(?=[\s,.;:)’”]|$)")
+# sentence end or a year: "Companies4 owned", "each year6)", "78%51)", "offenders5.", "June 201719;"
+_GLUED_FOOTNOTE = re.compile(
+    r"(?:(?<=[a-z]{2})|(?<=%)|(?<=[a-z]\.)|(?<=\b(?:19|20)\d\d))\d{1,2}(?=[\s,.;:)’”]|$)"
+)
 
 
 def drop_glued_footnote_numbers(ct: CleanText) -> CleanText:

@@ -112,6 +112,52 @@ def ask(ctx: click.Context, question: str, k: int, doc: str | None, year: int | 
         _print_answer(resp)
 
 
+@main.command(name="eval")
+@click.option("--set", "set_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=None, help="questions file [default eval/questions.jsonl]")
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25", "all"]), default="hybrid", show_default=True)
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="print the full JSON report")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="where to write the JSON report and chart [default eval/results/]")
+@click.option("--failures/--no-failures", default=True, help="list the questions that failed")
+@click.pass_context
+def eval_cmd(ctx: click.Context, set_path: Path | None, mode: str, split: str, as_json: bool, out: Path | None,
+             failures: bool) -> None:
+    """Measure retrieval and answer quality on the eval set."""
+    from rag.evaluation import evaluate, format_breakdown, format_table, load_questions, write_chart
+    from rag.service import load_service
+    from rag.settings import PROJECT_ROOT
+
+    set_path = set_path or PROJECT_ROOT / "eval" / "questions.jsonl"
+    out = out or PROJECT_ROOT / "eval" / "results"
+    questions = [q for q in load_questions(set_path) if split == "all" or q.split == split]
+    if not questions:
+        raise click.UsageError(f"no questions in {set_path} for split {split!r}")
+    service = load_service(_settings(ctx))
+    modes = ["dense", "bm25", "hybrid"] if mode == "all" else [mode]
+    reports = {m: evaluate(service, questions, m) for m in modes}  # type: ignore[arg-type]
+    out.mkdir(parents=True, exist_ok=True)
+    report = {"set": str(set_path), "split": split, "questions": len(questions),
+              "settings": json.loads(_settings(ctx).model_dump_json()), "reports": reports}
+    name = f"{split}-{mode}"
+    (out / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    write_chart(reports, out / f"{name}.png")
+    if as_json:
+        click.echo(json.dumps(report, indent=1, ensure_ascii=False))
+        return
+    click.echo(f"{len(questions)} questions ({split} split) from {set_path}\n")
+    click.echo(format_table(reports))
+    main_report = reports["hybrid" if "hybrid" in reports else modes[0]]
+    click.echo("\n" + format_breakdown(main_report, "by_doc") + "\n\n" + format_breakdown(main_report, "by_kind"))
+    if failures and main_report["failures"]:
+        click.echo(f"\nFailures ({main_report['mode']}):")
+        for f in main_report["failures"]:
+            click.echo(f"  {f['id']} [{f['kind']}] expected {f['expected']!r}, got {f['answer']!r}, "
+                       f"hit rank {f['hit_rank']}: {f['question']}")
+    click.echo(f"\nReport: {out / (name + '.json')}  chart: {out / (name + '.png')}")
+
+
 @main.command()
 @click.option("--host", default=None, help="bind address [default 127.0.0.1]")
 @click.option("--port", default=None, type=int, help="port [default 8000]")

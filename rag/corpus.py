@@ -43,7 +43,7 @@ class Document:
         return display_date(self.date)
 
 
-_MONTHS = "January February March April May June July August September October November December".split()
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
 def display_date(date: str) -> str:

@@ -17,10 +17,7 @@ from scipy import sparse
 _PER_CENT = re.compile(r"(\d)\s*(?:per\s*cent|percent)")
 _TOKEN = re.compile(r"£?\d+(?:[.,]\d+)*%?|[a-z][a-z']*")
 STOPWORDS = frozenset(
-    """a an and are as at be been but by did do does for from had has have how i in into is it its
-    of on or per so than that the their them there these they this those to was were what when
-    where which who whom why will with would you your about after all also any can could many
-    much more most did our out over said say says such then""".split()
+    ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "did", "do", "does", "for", "from", "had", "has", "have", "how", "i", "in", "into", "is", "it", "its", "of", "on", "or", "per", "so", "than", "that", "the", "their", "them", "there", "these", "they", "this", "those", "to", "was", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your", "about", "after", "all", "also", "any", "can", "could", "many", "much", "more", "most", "did", "our", "out", "over", "said", "say", "says", "such", "then"]
 )
 
 
@@ -30,7 +27,7 @@ def stem(word: str) -> str:
         return word
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ings", ""), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            if suffix == "es" and not word[-3] in "sxz":
+            if suffix == "es" and word[-3] not in "sxz":
                 return word[:-1]
             return word[: -len(suffix)] + repl
     return word

@@ -121,7 +121,10 @@ class QAService:
         q = self.clean_question(question)
         self.check_params(k, doc, year, mode)
         hits = self.retrieve(q, max(k, 5), doc, year, mode)
-        found = extract_answer(q, hits, self.index.bm25, self.headers, self.settings.abstain_threshold)
+        found = extract_answer(
+            q, hits, self.index.bm25, self.headers, self.settings.abstain_threshold,
+            doc_years={d: doc.year for d, doc in self.documents.items()},
+        )
         span = None
         if found.answer is not None and found.hit_rank is not None:
             chunk = hits[found.hit_rank - 1].chunk

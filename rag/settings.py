@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     )
 
     # Chunking, in the embedding model's own tokens (context header included).
-    chunk_tokens: int = Field(200, ge=32, le=512)
+    chunk_tokens: int = Field(256, ge=32, le=512)
     chunk_overlap: int = Field(48, ge=0, le=256)
 
     # Retrieval.
@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1)
 
     # Answering: below this sentence score the answer is null ("not found").
-    abstain_threshold: float = 0.35
+    abstain_threshold: float = 0.3
 
     # Input limits.
     max_question_chars: int = Field(2000, ge=1)

@@ -1,0 +1,101 @@
+"""Retrieval finds known figures; answers are typed spans taken from the cited text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rag.answering import candidates, question_kind, years_in
+from rag.errors import BadQuestion, UnknownDocument
+
+
+@pytest.mark.parametrize(
+    "question,kind",
+    [
+        ("How many probation officer vacancies were there across the NPS?", "count"),
+        ("What percentage of cases had a sufficient risk assessment?", "percent"),
+        ("What proportion of London CRC staff were agency workers?", "percent"),
+        ("How much extra funding went to Through the Gate?", "money"),
+        ("Who was Chief Inspector of Probation in 2020?", "name"),
+        ("When was the inspection programme suspended?", "date"),
+        ("How long before release does Through the Gate work start?", "duration"),
+    ],
+)
+def test_question_kind(question, kind):
+    assert question_kind(question) == kind
+
+
+def test_candidates_are_typed_and_do_not_overlap():
+    s = "Nearly half (47 per cent) put in more than 5 extra hours, at a cost of £22m, from June 2019 for 12 weeks."
+    assert [c[2] for c in candidates(s, "percent")] == ["half", "47 per cent"]
+    assert [c[2] for c in candidates(s, "money")] == ["£22m"]
+    assert [c[2] for c in candidates(s, "date")] == ["June 2019"]
+    assert [c[2] for c in candidates(s, "count")] == ["5"]
+    assert [c[2] for c in candidates(s, "duration")] == ["12 weeks"]
+
+
+def test_name_candidates_skip_words_the_question_already_has():
+    s = "For media enquiries, please contact Head of Communications Catherine Chan on 07889 405930."
+    names = [c[2] for c in candidates(s, "name", {"head", "of", "communications", "who"})]
+    assert "Catherine Chan" in names
+
+
+def test_years_in_reads_financial_years():
+    assert years_in("in the 2019/20 round and 2015-16") == {2019, 2020, 2015, 2016}
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", " ", s)
+
+
+@pytest.mark.parametrize(
+    "question,figure,doc",
+    [
+        ("What proportion of London CRC staff were agency workers in 2019?", "one in four", "003_97cfb1dd66e4e149.txt"),
+        ("How many probation officer vacancies did the NPS have at the time of the central functions inspection?",
+         "615", "004_0880fbf5f6f5a3fe.txt"),
+        ("How much additional money went into enhanced Through the Gate services?", "£22m", "000_007fc7e6e5f86222.txt"),
+        ("In how many cases did the 2025 national inspection find services supported desistance?", "32 per cent",
+         "002_58e51aa4d32b0c21.txt"),
+        ("By how much did youth offending fall over the first four years of the youth inspections?", "42%",
+         "001_077a6287ac014f02.txt"),
+    ],
+)
+def test_known_figures_are_retrieved_answered_and_verifiable(service, originals, question, figure, doc):
+    resp = service.ask(question, k=5)
+    assert resp.answer is not None and figure in resp.answer
+    cited = [c for c in resp.citations if c.doc == doc and figure in c.text]
+    assert cited, f"{figure!r} not in the top 5 citations from {doc}"
+    for c in resp.citations:
+        assert _squash(c.text.split()[0]) in _squash(originals[c.doc][c.start : c.end])
+    assert figure in _squash(originals[cited[0].doc][cited[0].start : cited[0].end])
+    span = resp.answer_span
+    assert figure in _squash(originals[span.doc][span.start : span.end])
+
+
+def test_a_question_about_a_year_no_report_covers_is_not_answered(service):
+    resp = service.ask("How many approved premises beds were available in England and Wales in 2031?")
+    assert resp.answer is None
+    assert resp.message == "not found in the reports"
+    assert resp.citations  # the passages are still shown
+
+
+def test_filters_restrict_citations(service):
+    resp = service.ask("How many cases were inspected?", k=5, doc="002_58e51aa4d32b0c21.txt")
+    assert {c.doc for c in resp.citations} == {"002_58e51aa4d32b0c21.txt"}
+    resp = service.ask("probation officer vacancies", k=5, year=2017)
+    assert {c.doc for c in resp.citations} == {"001_077a6287ac014f02.txt"}
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t ", "x" * 2001])
+def test_bad_questions_are_refused_clearly(service, question):
+    with pytest.raises(BadQuestion):
+        service.ask(question)
+
+
+def test_bad_parameters_are_refused_clearly(service):
+    with pytest.raises(BadQuestion, match="k must be between 1 and 50"):
+        service.ask("vacancies", k=0)
+    with pytest.raises(UnknownDocument, match="unknown document"):
+        service.ask("vacancies", doc="../../etc/passwd")

@@ -1,0 +1,91 @@
+"""Cleaning repairs PDF debris while every cleaned character still points into the original."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rag.cleaning import clean, identity, rewrite
+
+ANNUAL = "001_077a6287ac014f02.txt"
+BLOG = "004_0880fbf5f6f5a3fe.txt"
+
+
+def assert_maps_back(original: str, cleaned) -> None:
+    """Each cleaned character is its original character, or stands for whitespace or a lost ligature."""
+    assert len(cleaned.offsets) == len(cleaned.text)
+    for ch, off in zip(cleaned.text, cleaned.offsets):
+        if ch.isspace():
+            continue
+        src = original[off]
+        assert src == ch or (src == "\ufffd" and ch in "ti"), (ch, src, off)
+
+
+def test_offsets_map_back_exactly_on_every_seed(originals):
+    for text in originals.values():
+        assert_maps_back(text, clean(text))
+
+
+def test_original_span_covers_the_cleaned_text(originals):
+    text = originals[ANNUAL]
+    ct = clean(text)
+    i = ct.text.index("Youth offending has reduced by 42%")
+    start, end = ct.original_span(i, i + 60)
+    squash = lambda s: re.sub(r"\s+", " ", s)  # noqa: E731
+    assert squash(text[start:end]).startswith("Youth offending has reduced by 42%")
+
+
+def test_glued_footnote_numbers_are_dropped():
+    ct = clean("owned by 21 Community Rehabilitation\nCompanies4 owned by eight\norganisations (about 40,000 each year6). Rate 78%51) and June 201719; end.")
+    assert "Companies owned" in ct.text
+    assert "each year)" in ct.text
+    assert "78%)" in ct.text
+    assert "June 2017;" in ct.text
+    assert "40,000" in ct.text  # real figures are left alone
+
+
+def test_figures_and_words_split_across_lines_are_rejoined():
+    ct = clean("the NPS had twenty-\none divisions and\n3,\n000 cases costing £\n22m, up\n42\n% on last year.")
+    assert "twenty-one divisions" in ct.text
+    assert "3,000 cases" in ct.text
+    assert "£22m" in ct.text
+    assert "42%" in ct.text
+
+
+def test_lost_ti_ligatures_are_restored(originals):
+    ct = clean(originals[ANNUAL])
+    assert "\ufffd" not in ct.text
+    assert "The entire process" in ct.text
+
+
+def test_vertical_headings_url_lines_and_quote_marks_are_removed(originals):
+    ct = clean(originals[ANNUAL])
+    assert not re.search(r"^(in|tro|d|u|ctio|n)$", ct.text, re.M)
+    assert not re.search(r"^https?://", ct.text, re.M)
+    assert "“ ”“ ”" not in ct.text
+
+
+def test_sentences_cut_by_page_breaks_are_joined(originals):
+    ct = clean(originals[ANNUAL])
+    assert "reduced by 42% over the first four years of our youth inspection series" in ct.text
+
+
+def test_pull_quotes_repeating_body_text_appear_once(originals):
+    ct = clean(originals[ANNUAL])
+    assert ct.text.count("Youth offending and probation services can make a big difference") == 1
+
+
+def test_blog_furniture_and_advert_are_dropped(originals):
+    ct = clean(originals[BLOG])
+    for debris in ("Share This Post", "Leave a Reply", "sponsored by Unilink", "Excellence through innovation",
+                   "Get every blog post by email"):
+        assert debris not in ct.text
+    assert "there were 615 probation officer vacancies across the NPS" in ct.text
+
+
+@pytest.mark.parametrize("pattern,repl,expected", [("b", "", "ac"), ("b", "XY", "aXYc"), ("c", "", "ab")])
+def test_rewrite_keeps_offsets_of_untouched_text(pattern, repl, expected):
+    ct = rewrite(identity("abc"), pattern, repl)
+    assert ct.text == expected
+    assert ct.offsets[0] == 0 and ("c" not in expected or ct.offsets[-1] == 2)
