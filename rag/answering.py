@@ -44,7 +44,7 @@ PATTERNS: dict[str, re.Pattern] = {
         rf"|\b(?:spring|summer|autumn|winter)\s\d{{4}}\b|\b(?:19|20)\d{{2}}(?:/\d{{2}})?\b"
     ),
     "count": re.compile(
-        rf"\b\d[\d,]*\s?[–-]\s?\d[\d,]*\b|\b\d{{1,3}}(?:,\d{{3}})+\b|\b\d+(?:\.\d+)?\b"
+        rf"(?:\b|(?<=\bc))(?:\d[\d,]*\s?[–-]\s?\d[\d,]*\b|\d{{1,3}}(?:,\d{{3}})+\b|\d+(?:\.\d+)?\b)"
         rf"|\b(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?\b",
         re.I,
     ),
@@ -60,13 +60,16 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
                             r"how many (days|weeks|months|years|hours)|within what time)\b", re.I)),
     ("percent", re.compile(r"\b(percentage|per cent|percent|proportion|share|what fraction|"
                            r"how many (in|out of) (every|ten|\d+)|rate of|%)", re.I)),
-    ("money", re.compile(r"\b(how much money|cost|costs|budget|funding|fund|spend|spent|worth|£|pounds|invest)", re.I)),
+    ("money", re.compile(r"\b(money|cost|costs|budget|funding|funded|fund|spend|spent|worth|pounds|invest\w*)\b|£", re.I)),
     ("date", re.compile(r"^\s*(when|what date|on what date|what year|in which year|which year|which month|"
                         r"in what month|in which month|by what month|what month|which period|what period)\b"
                         r"|\b(in|from|by) (which|what) (month|year|date)\b", re.I)),
     ("name", re.compile(r"^\s*(who|whom|which|what (organisation|company|body|panel|scale|review|prison|name))\b"
+                        r"|\bwhich (individual|person|organisation|company|body|panel|review|prison|scale|division|"
+                        r"owner|researchers?|counties|areas?|regions?)\b"
                         r"|\bwho\b|\bname of\b|\bnamed\b", re.I)),
     ("count", re.compile(r"\b(how many|number of|how much|total|count|caseload|average)\b", re.I)),
+    ("name", re.compile(r"\b(which|whose)\b", re.I)),
 ]
 
 # Words that frame the question rather than name its subject.
@@ -82,6 +85,7 @@ _NOT_NAME_WORDS = set(
     .split()
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[”’\"]?\s+(?=[A-Z“‘\"(£0-9•–-])|\n+")
+_FALLBACK = {"count": "percent"}
 _YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s?[/–-]\s?(\d{2,4}))?\b")
 
 
@@ -140,7 +144,7 @@ def _name_candidates(sentence: str, question_words: set[str]) -> list[tuple[int,
                          or words[0] in {"of", "and", "for", "the", "on"}):
             start = sentence.index(words[0], start) + len(words[0])
             words = words[1:]
-        while words and (words[-1].lower().strip(",") in question_words or words[-1] in {"of", "and", "for", "the", "on"}):
+        while words and words[-1] in {"of", "and", "for", "the", "on"}:
             words = words[:-1]
         if not words:
             continue
@@ -179,6 +183,8 @@ def candidates(sentence: str, kind: str, question_words: set[str] | None = None)
         return [
             c for c in found.get("count", [])
             if not re.fullmatch(r"(19|20)\d\d(\s?[–-]\s?\d+)?", c[2])
+            # a footnote's own number: "16 Source: Youth Justice statistics..."
+            and not (c[0] == 0 and re.match(r"\d{1,3} [A-Z]", sentence) and not re.match(r"\d{1,3} [A-Z]{2,5}\b", sentence))
             and not re.search(r"(Figure|Table|page|footnote|Level|SL0|level)\s?$", sentence[: c[0]])
         ]
     return found.get(kind, [])
@@ -251,16 +257,24 @@ def extract_answer(
             doc_year = (doc_years or {}).get(hit.chunk.doc)
             known = years_in(text) | years_in(header) | ({doc_year} if doc_year else set())
             if not asked_years & known:
-                year_penalty = 0.3
+                year_penalty = 1.0
         for s, e in split_sentences(text):
             sentence = text[s:e]
             sent_tokens = set(tokenize(sentence))
             sentence_cov = _coverage(terms, weights, sent_tokens | header_tokens)
             values = [c for c in candidates(sentence, kind, question_words) if c[2].lower() not in question_values]
+            fallback_penalty = 0.0
+            if not values and kind in _FALLBACK:
+                # "In how many cases..." is often answered by a share: "in just 32 per cent of cases".
+                values = [c for c in candidates(sentence, _FALLBACK[kind]) if c[2].lower() not in question_values]
+                fallback_penalty = 0.1
             if not values:
                 continue
-            score = 0.65 * sentence_cov + 0.35 * passage_cov - 0.02 * (hit.rank - 1) - year_penalty
             value = max(values, key=lambda c: (_value_score(sentence, c, term_set, focus), -c[0]))
+            # The thing asked about right after the figure ("165 cases") is strong evidence.
+            focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) else 0.0
+            score = (0.65 * sentence_cov + 0.35 * passage_cov + focus_bonus
+                     - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty)
             if best is None or score > best[0]:
                 best = (score, hit.rank, s, e, value)
     if best is None or best[0] < threshold:

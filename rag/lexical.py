@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+import Stemmer
 from scipy import sparse
 
 _PER_CENT = re.compile(r"(\d)\s*(?:per\s*cent|percent)")
@@ -21,16 +23,13 @@ STOPWORDS = frozenset(
 )
 
 
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light suffix stripper: enough to match 'workers'/'worker', 'agencies'/'agency'."""
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ings", ""), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            if suffix == "es" and word[-3] not in "sxz":
-                return word[:-1]
-            return word[: -len(suffix)] + repl
-    return word
+    """Snowball English: 'inspected'/'inspection', 'agencies'/'agency' meet on one stem."""
+    return _STEMMER.stemWord(word) if word.isalpha() else word
 
 
 def normalise_number(token: str) -> str:

@@ -92,6 +92,7 @@ class QAService:
         return search(
             self.index, question, vec, k, mode, doc, year,
             candidates=s.candidates, dense_weight=s.dense_weight, lexical_weight=s.lexical_weight, rrf_k=s.rrf_k,
+            fusion=s.fusion,
         )
 
     def citation(self, hit: Hit) -> Citation:

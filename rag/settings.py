@@ -39,7 +39,8 @@ class Settings(BaseSettings):
     # Retrieval.
     top_k: int = Field(5, ge=1, le=50)
     candidates: int = Field(50, ge=5, le=1000)
-    dense_weight: float = Field(0.4, ge=0.0)
+    fusion: str = Field("score", pattern="^(score|rrf)$", description="'score': scaled BM25 + weighted cosine; 'rrf'")
+    dense_weight: float = Field(0.75, ge=0.0)
     lexical_weight: float = Field(1.0, ge=0.0)
     rrf_k: int = Field(60, ge=1)
 
