@@ -75,6 +75,8 @@ def load_encoder(model: str = DEFAULT_MODEL, threads: int | None = None) -> Enco
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     path = resolve_model_path(model)
     is_default = model == DEFAULT_MODEL or model.startswith("bundled:")
     sha = weights_sha256(path) if Path(path).is_dir() else ""

@@ -1,0 +1,65 @@
+"""The app factory: settings in, FastAPI app out; no module-level app, settings or model.
+
+The lifespan starts loading the service in the background (see `loader.py`), so
+the server answers `/health` at once; routes get the service through `deps.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from rag.api.errors import BodyLimit, add_error_handlers
+from rag.api.loader import Loader, ServiceState
+from rag.api.routes import routers
+from rag.api.routes.page import STATIC_DIR
+from rag.service import QAService, load_service
+from rag.settings import Settings
+
+# The page loads nothing from elsewhere and builds the DOM from text nodes only;
+# the policy makes a slip there (or injected markup) inert. /docs is exempt: Swagger UI
+# uses inline script.
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(settings: Settings, service: QAService | None = None, loader: Loader = load_service) -> FastAPI:
+    """Build the app. Pass `service` to reuse one already loaded (tests); otherwise
+    `loader(settings)` runs in a background thread when the app starts."""
+    state = ServiceState(service)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state.start(settings, loader)
+        yield
+
+    app = FastAPI(
+        title="Probation reports QA",
+        summary="Questions answered from HM Inspectorate of Probation reports, with verifiable citations.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.rag = state
+    app.state.settings = settings
+    add_error_handlers(app)
+    for router in routers:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(BodyLimit)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        path = request.url.path
+        if path == "/" or path.startswith("/static/"):
+            response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+            response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    return app

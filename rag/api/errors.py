@@ -1,0 +1,129 @@
+"""Every failure leaves the API as JSON `{"detail": "..."}` with a message a person can act on.
+
+Domain errors carry their own HTTP status (`RagError.http_status`), so one
+handler translates them all; validation errors are flattened into one sentence
+(the structured list stays available under `errors` for programs).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rag.errors import RagError
+
+# uvicorn configures this logger's handlers; our messages then appear beside its own.
+log = logging.getLogger("uvicorn.error")
+
+MAX_BODY_BYTES = 64 * 1024
+
+_WHERE = {"query": "query parameter", "path": "path parameter", "body": "body field", "header": "header"}
+
+
+def _describe(error: dict[str, Any]) -> str:
+    """('query', 'k') + 'Input should be ...' -> 'query parameter k: input should be ... (got 0)'."""
+    loc = [str(p) for p in error.get("loc", ())]
+    if error.get("type") == "json_invalid":
+        return f"the request body is not valid JSON ({error.get('ctx', {}).get('error', 'parse error')})"
+    if loc == ["body"] and error.get("type") == "model_attributes_type":
+        return 'the request body must be a JSON object such as {"question": "...", "k": 5}'
+    if loc == ["body"]:
+        where = "the request body"
+    elif loc and loc[0] in _WHERE:
+        where = f"{_WHERE[loc[0]]} {'.'.join(loc[1:])}"
+    else:
+        where = ".".join(loc) or "the request"
+    msg = str(error.get("msg", "is invalid"))
+    msg = msg[:1].lower() + msg[1:]
+    got = error.get("input")
+    if error.get("type") != "missing" and isinstance(got, str | int | float) and len(str(got)) <= 80:
+        msg += f" (got {got!r})"
+    return f"{where}: {msg}"
+
+
+async def rag_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RagError)
+    return JSONResponse({"detail": str(exc)}, status_code=exc.http_status)
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
+    detail = "; ".join(_describe(e) for e in exc.errors()) or "the request is invalid"
+    return JSONResponse({"detail": detail + ".", "errors": errors}, status_code=422)
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    """A bug, not a user error: log it in full, tell the user only that it happened."""
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse({"detail": f"internal error ({type(exc).__name__}); see the server log."}, status_code=500)
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RagError, rag_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, unexpected_error)
+
+
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes with 413 before any route parses them.
+
+    Checks Content-Length up front and also counts a chunked body as it
+    arrives, since a client need not declare its length.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", ())).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(scope, send)
+            return
+        # Read the (small) body here so an over-long chunked body is refused cleanly,
+        # then replay it to the app.
+        chunks: list[bytes] = []
+        size = 0
+        more = scope["method"] not in ("GET", "HEAD", "OPTIONS")
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.limit:
+                await self._refuse(scope, send)
+                return
+            chunks.append(body)
+            more = message.get("more_body", False)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if scope["method"] in ("GET", "HEAD", "OPTIONS"):
+                return await receive()
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        response = JSONResponse(
+            {"detail": f"the request body is larger than {self.limit // 1024} KiB."}, status_code=413
+        )
+        await response(scope, _no_receive, send)
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}

@@ -1,0 +1,65 @@
+"""Questions in, answers and evidence out.
+
+The routes are plain `def`: FastAPI runs them in its thread pool, which keeps
+the encoder (CPU-bound torch) off the event loop so `/health` and the page stay
+responsive while a question is being encoded.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from rag.api.deps import ServiceDep
+from rag.api.schemas import ErrorResponse
+from rag.retrieval import Mode
+from rag.schemas import AskRequest, AskResponse, SearchResponse
+
+router = APIRouter(tags=["questions"])
+
+ERRORS = {
+    404: {"model": ErrorResponse, "description": "unknown document"},
+    413: {"model": ErrorResponse, "description": "request body over 64 KiB"},
+    422: {"model": ErrorResponse, "description": "empty or over-long question, k outside 1..50, bad parameter"},
+    503: {"model": ErrorResponse, "description": "the model and index are loading, or failed to load"},
+}
+
+Question = Annotated[str, Query(description="the question, 1 to 2,000 characters", examples=[
+    "What proportion of London CRC staff were agency workers in 2019?"])]
+K = Annotated[int, Query(ge=1, le=50, description="number of passages to return")]
+Doc = Annotated[str | None, Query(description="only this document (file name, as in GET /documents)")]
+Year = Annotated[int | None, Query(ge=1900, le=2100, description="only documents dated this year")]
+
+
+def _doc(doc: str | None) -> str | None:
+    """An HTML form's "all documents" option sends `doc=`; treat it as no filter."""
+    return doc or None
+
+
+@router.post("/ask", response_model=AskResponse, responses=ERRORS)
+def ask_post(body: AskRequest, service: ServiceDep) -> AskResponse:
+    """Answer a question from the reports; the same JSON as `rag ask --json`."""
+    return service.ask(body.question, k=body.k, doc=_doc(body.doc), year=body.year)
+
+
+@router.get("/ask", response_model=AskResponse, responses=ERRORS)
+def ask_get(service: ServiceDep, q: Question, k: K = 5, doc: Doc = None, year: Year = None) -> AskResponse:
+    """`POST /ask` as a query string, for a quick look from a browser or curl."""
+    return service.ask(q, k=k, doc=_doc(doc), year=year)
+
+
+@router.get("/search", response_model=SearchResponse, responses=ERRORS)
+def search(
+    service: ServiceDep, q: Question, k: K = 5, doc: Doc = None, year: Year = None, mode: Mode = "hybrid"
+) -> SearchResponse:
+    """The ranked passages alone, with each retriever's own score and rank beside the fused one."""
+    started = time.perf_counter()
+    results = service.search(q, k=k, doc=_doc(doc), year=year, mode=mode)
+    return SearchResponse(
+        query=service.clean_question(q),
+        mode=mode,
+        results=results,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+    )

@@ -1,0 +1,414 @@
+"""The HTTP API against the real seed index: shapes, every error case, and citations that check out.
+
+Answer quality is tuned elsewhere; these tests pin behaviour and shapes, plus one
+robust answer ("one in four") that any working pipeline must find.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from rag.api.app import create_app
+from rag.api.errors import MAX_BODY_BYTES
+from rag.api.server import app_from_env, export_settings, preflight
+from rag.errors import IndexCorrupt, IndexMissing, IndexStale
+from rag.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+AGENCY = "What proportion of London CRC staff were agency workers in 2019?"
+QUESTIONS = [
+    AGENCY,
+    "How many probation officer vacancies were there across the NPS?",
+    "How much extra funding went into Through the Gate services?",
+    "When was the inspection programme suspended because of Covid-19?",
+    "What did the 2017 annual report say about unpaid work?",
+]
+LONDON = "003_97cfb1dd66e4e149.txt"
+
+
+@pytest.fixture(scope="module")
+def client(seed_settings: Settings, service) -> TestClient:
+    with TestClient(create_app(seed_settings, service=service)) as c:
+        yield c
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def assert_error(response, status: int, *words: str) -> None:
+    """A JSON error with the expected status and a message that names the problem."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    detail = response.json()["detail"]
+    assert isinstance(detail, str) and detail.strip()
+    for word in words:
+        assert word.lower() in detail.lower(), detail
+
+
+# --- health and the corpus ---------------------------------------------------------------
+
+
+def test_health_reports_the_loaded_index(client: TestClient, service) -> None:
+    r = client.get("/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok"
+    assert body["documents"] == len(service.documents) == 5
+    assert body["chunks"] == len(service.stored.chunks) > 0
+    assert body["model"] == service.encoder.name
+    assert body["built_at"] == service.stored.manifest["built_at"]
+
+
+def test_documents_lists_every_report_with_its_metadata(client: TestClient, originals: dict[str, str]) -> None:
+    r = client.get("/documents")
+    assert r.status_code == 200
+    docs = r.json()
+    assert sorted(d["doc"] for d in docs) == sorted(originals)
+    for d in docs:
+        assert set(d) == {"doc", "title", "date", "publisher", "chunks", "chars"}
+        assert d["title"] and d["date"] and d["chunks"] > 0
+        assert d["chars"] == len(originals[d["doc"]])
+
+
+def test_document_text_is_the_original_file(client: TestClient, originals: dict[str, str]) -> None:
+    for doc, text in originals.items():
+        body = client.get(f"/documents/{doc}").json()
+        assert body["doc"] == doc
+        assert body["text"] == text
+        assert body["title"] and body["date"]
+
+
+def test_span_is_the_original_text_with_context_either_side(client: TestClient, originals: dict[str, str]) -> None:
+    text = originals[LONDON]
+    r = client.get(f"/documents/{LONDON}/span", params={"start": 2469, "end": 2613, "context": 50})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["text"] == text[2469:2613]
+    assert body["before"] == text[2419:2469]
+    assert body["after"] == text[2613:2663]
+    assert (body["doc"], body["start"], body["end"]) == (LONDON, 2469, 2613)
+
+
+def test_span_at_the_edges_of_a_document_has_empty_context(client: TestClient, originals: dict[str, str]) -> None:
+    size = len(originals[LONDON])
+    head = client.get(f"/documents/{LONDON}/span", params={"start": 0, "end": 10}).json()
+    tail = client.get(f"/documents/{LONDON}/span", params={"start": size - 10, "end": size}).json()
+    assert head["before"] == "" and head["text"] == originals[LONDON][:10]
+    assert tail["after"] == "" and tail["text"] == originals[LONDON][-10:]
+    default = client.get(f"/documents/{LONDON}/span", params={"start": 1000, "end": 1010}).json()
+    assert len(default["before"]) == len(default["after"]) == 200  # the documented default context
+
+
+# --- asking ---------------------------------------------------------------------------------
+
+
+def test_agency_worker_question_is_answered_one_in_four(client: TestClient) -> None:
+    body = client.post("/ask", json={"question": AGENCY}).json()
+    assert "one in four" in body["answer"].lower()
+    assert body["message"] is None
+    assert body["answer_citation"] is not None
+    source = body["citations"][body["answer_citation"] - 1]
+    assert source["doc"] == LONDON
+
+
+def test_post_ask_is_exactly_what_the_service_and_cli_json_return(client: TestClient, service) -> None:
+    body = client.post("/ask", json={"question": QUESTIONS[1], "k": 3}).json()
+    expected = service.ask(QUESTIONS[1], k=3).model_dump()
+    body.pop("took_ms"), expected.pop("took_ms")
+    assert body == expected
+    assert len(body["citations"]) == 3
+
+
+@pytest.mark.parametrize("question", QUESTIONS[:3])
+def test_get_and_post_ask_give_the_same_answer(client: TestClient, question: str) -> None:
+    got = client.get("/ask", params={"q": question, "k": 4}).json()
+    posted = client.post("/ask", json={"question": question, "k": 4}).json()
+    got.pop("took_ms"), posted.pop("took_ms")
+    assert got == posted
+
+
+def test_ask_filters_by_document_and_year(client: TestClient) -> None:
+    body = client.get("/ask", params={"q": "staff workloads", "doc": LONDON, "k": 5}).json()
+    assert body["citations"] and {c["doc"] for c in body["citations"]} == {LONDON}
+    body = client.post("/ask", json={"question": "staff workloads", "year": 2017}).json()
+    assert {c["date"][-4:] for c in body["citations"]} == {"2017"}
+    everything = client.get("/ask", params={"q": "staff workloads", "doc": ""})  # a form's "all reports"
+    assert everything.status_code == 200
+
+
+def test_an_unanswerable_question_says_not_found_and_still_cites(client: TestClient) -> None:
+    # Whether this abstains depends on tuning; the contract is that a null answer comes with the message.
+    body = client.get("/ask", params={"q": "What colour is the sky on Mars?"}).json()
+    if body["answer"] is None:
+        assert body["message"] == "not found in the reports"
+        assert body["answer_sentence"] is None and body["answer_citation"] is None
+    assert body["citations"]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_citations_verify_against_the_original_files(
+    client: TestClient, originals: dict[str, str], question: str
+) -> None:
+    body = client.post("/ask", json={"question": question, "k": 8}).json()
+    assert body["citations"]
+    for c in body["citations"]:
+        text = originals[c["doc"]]
+        assert 0 <= c["start"] < c["end"] <= len(text)
+        original = norm(text[c["start"]:c["end"]])
+        # The passage is cleaned of layout debris (footnote marks, broken hyphenation), so
+        # check its words rather than the exact string: nearly all must be in the cited span.
+        words = re.findall(r"\w+", c["text"])
+        found = sum(w in original for w in words)
+        assert words and found / len(words) >= 0.9, (c["doc"], c["start"], c["end"])
+    if body["answer"] is not None:
+        source = body["citations"][body["answer_citation"] - 1]
+        assert body["answer"] in norm(originals[source["doc"]][source["start"]:source["end"]])
+        span = body["answer_span"]
+        sentence = norm(originals[span["doc"]][span["start"]:span["end"]])
+        assert body["answer"] in sentence
+        assert norm(body["answer_sentence"]) in sentence
+
+
+def test_a_question_of_exactly_2000_characters_is_accepted(client: TestClient) -> None:
+    question = (AGENCY + " ") * 40
+    question = question[:2000]
+    assert client.post("/ask", json={"question": question}).status_code == 200
+
+
+def test_odd_characters_in_a_question_do_not_break_it(client: TestClient) -> None:
+    for q in ["agency\x00workers\u200b in\tLondon?", "<script>alert(1)</script>", "£22m 💷", "'; DROP TABLE x; --"]:
+        assert client.get("/ask", params={"q": q}).status_code == 200, q
+        assert client.get("/search", params={"q": q}).status_code == 200, q
+
+
+def test_concurrent_questions_are_answered_correctly(client: TestClient) -> None:
+    def ask(i: int) -> str:
+        question = QUESTIONS[i % len(QUESTIONS)]
+        r = client.post("/ask", json={"question": question})
+        assert r.status_code == 200
+        return f"{question} -> {r.json()['answer']}"
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(ask, range(12)))
+    assert len(set(results)) == len(QUESTIONS)  # same question, same answer, whatever the interleaving
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def test_search_returns_ranked_passages_with_each_retrievers_score(client: TestClient) -> None:
+    r = client.get("/search", params={"q": "  agency   workers in London ", "k": 7})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["query"] == "agency workers in London" and body["mode"] == "hybrid"
+    assert [c["rank"] for c in body["results"]] == list(range(1, 8))
+    scores = [c["score"] for c in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+    assert any(c["dense_rank"] is not None and c["lexical_rank"] is not None for c in body["results"])
+    for c in body["results"]:
+        assert {"doc", "title", "date", "start", "end", "text", "score", "dense_score", "lexical_score"} <= set(c)
+
+
+def test_search_modes_report_only_their_own_retriever(client: TestClient) -> None:
+    bm25 = client.get("/search", params={"q": "agency workers", "mode": "bm25"}).json()["results"]
+    dense = client.get("/search", params={"q": "agency workers", "mode": "dense"}).json()["results"]
+    assert bm25 and all(c["dense_score"] is None and c["lexical_rank"] is not None for c in bm25)
+    assert dense and all(c["lexical_score"] is None and c["dense_rank"] is not None for c in dense)
+
+
+# --- errors: always JSON, always 4xx with a clear message ----------------------------------------
+
+LONG = "a" * 2001
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status", "words"),
+    [
+        ("get", "/ask", {"params": {"q": ""}}, 422, ["empty"]),
+        ("get", "/ask", {"params": {"q": "   \t\n "}}, 422, ["empty"]),
+        ("get", "/ask", {}, 422, ["q", "required"]),
+        ("post", "/ask", {"json": {"question": ""}}, 422, ["empty"]),
+        ("post", "/ask", {"json": {"question": " \u00a0 "}}, 422, ["empty"]),
+        ("post", "/ask", {"json": {"question": LONG}}, 422, ["2001", "2000"]),
+        ("get", "/ask", {"params": {"q": LONG}}, 422, ["2001", "2000"]),
+        ("get", "/search", {"params": {"q": " "}}, 422, ["empty"]),
+        ("get", "/search", {"params": {"q": LONG}}, 422, ["2000"]),
+        ("post", "/ask", {"json": {"question": "x", "k": 0}}, 422, ["k", "1"]),
+        ("post", "/ask", {"json": {"question": "x", "k": 51}}, 422, ["k", "50"]),
+        ("get", "/ask", {"params": {"q": "x", "k": 0}}, 422, ["k"]),
+        ("get", "/ask", {"params": {"q": "x", "k": 51}}, 422, ["k", "50"]),
+        ("get", "/ask", {"params": {"q": "x", "k": "many"}}, 422, ["k", "integer"]),
+        ("get", "/search", {"params": {"q": "x", "k": 51}}, 422, ["k"]),
+        ("get", "/search", {"params": {"q": "x", "mode": "magic"}}, 422, ["mode", "hybrid"]),
+        ("get", "/ask", {"params": {"q": "x", "year": 1700}}, 422, ["year"]),
+        ("post", "/ask", {"json": {"question": "x", "doc": "nope.txt"}}, 404, ["nope.txt", LONDON]),
+        ("get", "/ask", {"params": {"q": "x", "doc": "nope.txt"}}, 404, ["unknown document"]),
+        ("get", "/search", {"params": {"q": "x", "doc": "nope.txt"}}, 404, ["unknown document"]),
+        ("get", "/documents/nope.txt", {}, 404, ["unknown document"]),
+        ("get", "/documents/nope.txt/span", {"params": {"start": 0, "end": 5}}, 404, ["unknown document"]),
+        ("get", f"/documents/{LONDON}/span", {"params": {"start": 10, "end": 10}}, 422, ["less than"]),
+        ("get", f"/documents/{LONDON}/span", {"params": {"start": 20, "end": 10}}, 422, ["less than"]),
+        ("get", f"/documents/{LONDON}/span", {"params": {"start": 0, "end": 10**7}}, 422, ["past the end"]),
+        ("get", f"/documents/{LONDON}/span", {"params": {"start": -1, "end": 10}}, 422, ["start"]),
+        ("get", f"/documents/{LONDON}/span", {"params": {"start": 0}}, 422, ["end", "required"]),
+        ("get", f"/documents/{LONDON}/span", {"params": {"start": 0, "end": 5, "context": 10**6}}, 422, ["context"]),
+        ("post", "/ask", {"json": {"k": 3}}, 422, ["question", "required"]),
+        ("post", "/ask", {"json": [AGENCY]}, 422, ["JSON object"]),
+        ("post", "/ask", {"json": {"question": ["a list"]}}, 422, ["question"]),
+        ("post", "/ask", {"content": b'{"question": "x",', "headers": {"content-type": "application/json"}},
+         422, ["not valid JSON"]),
+        ("post", "/ask", {"content": b"\xff\xfe", "headers": {"content-type": "application/json"}}, 422, []),
+        ("get", "/nowhere", {}, 404, ["not found"]),
+        ("delete", "/ask", {}, 405, ["not allowed"]),
+    ],
+)
+def test_bad_requests_get_a_clear_json_error(client: TestClient, method: str, path: str, kwargs: dict,
+                                             status: int, words: list[str]) -> None:
+    assert_error(getattr(client, method)(path, **kwargs), status, *words)
+
+
+def test_an_oversized_body_is_refused_with_413(client: TestClient) -> None:
+    big = json.dumps({"question": "a" * MAX_BODY_BYTES})
+    assert_error(client.post("/ask", content=big, headers={"content-type": "application/json"}), 413, "64 KiB")
+
+    def chunked():  # no Content-Length: the limit must hold while the body streams in
+        for _ in range(20):
+            yield b"a" * 8192
+
+    assert_error(client.post("/ask", content=chunked(), headers={"content-type": "application/json"}), 413)
+
+
+# --- the web page -------------------------------------------------------------------------------
+
+
+def test_the_page_and_its_assets_are_served_from_this_origin_only(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    html = page.text
+    assert 'id="q"' in html and '<label for="q"' in html and 'id="doc"' in html
+    for asset in ("/static/app.css", "/static/app.js"):
+        assert asset in html
+        r = client.get(asset)
+        assert r.status_code == 200
+        assert not re.search(r"https?://", r.text), f"{asset} must not load anything from elsewhere"
+    assert not re.search(r"(src|href)=\"https?://", html)
+    js = client.get("/static/app.js").text
+    assert not re.search(r"\.(inner|outer)HTML\s*\+?=|insertAdjacentHTML|document\.write", js), "text must go in as text"
+
+
+def test_openapi_documents_every_route(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for p in ["/ask", "/search", "/health", "/documents", "/documents/{doc}", "/documents/{doc}/span"]:
+        assert p in paths
+    assert {"get", "post"} <= set(paths["/ask"])
+
+
+# --- loading: /health says what is happening; nothing half-works ------------------------------------
+
+
+def test_health_is_503_while_loading_then_200(seed_settings: Settings, service) -> None:
+    release = threading.Event()
+
+    def slow_loader(settings: Settings):
+        release.wait(30)
+        return service
+
+    app = create_app(seed_settings, loader=slow_loader)
+    with TestClient(app) as c:
+        r = c.get("/health")
+        assert r.status_code == 503 and r.json()["status"] == "loading"
+        assert_error(c.get("/ask", params={"q": AGENCY}), 503, "loading")
+        assert_error(c.get("/documents"), 503, "loading")
+        assert c.get("/").status_code == 200  # the page itself shows "loading" to the user
+        release.set()
+        assert app.state.rag.wait(30) == "ready"
+        assert c.get("/health").json()["status"] == "ok"
+        assert c.get("/ask", params={"q": AGENCY}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (IndexStale("the index is stale: the reports in the seeds directory changed."), ["stale"]),
+        (RuntimeError("disk on fire"), ["RuntimeError", "disk on fire"]),
+    ],
+)
+def test_a_failed_load_is_explained_by_health_and_every_route(
+    seed_settings: Settings, error: Exception, words: list[str]
+) -> None:
+    def failing_loader(settings: Settings):
+        raise error
+
+    app = create_app(seed_settings, loader=failing_loader)
+    with TestClient(app) as c:
+        assert app.state.rag.wait(30) == "failed"
+        r = c.get("/health")
+        assert r.status_code == 503
+        assert r.json()["status"] == "error"
+        assert all(w in r.json()["detail"] for w in words)
+        for path in ["/ask?q=x", "/search?q=x", "/documents"]:
+            assert_error(c.get(path), 503, "not available", *words)
+
+
+# --- `rag serve` refuses a broken index before it opens a port ----------------------------------------
+
+
+def test_preflight_accepts_the_fresh_seed_index(seed_settings: Settings, seed_index: Path) -> None:
+    preflight(seed_settings)
+
+
+def test_preflight_refuses_a_missing_index(seed_settings: Settings, tmp_path: Path) -> None:
+    with pytest.raises(IndexMissing, match="rag build"):
+        preflight(seed_settings.model_copy(update={"index_dir": tmp_path / "none"}))
+
+
+def test_preflight_refuses_an_index_of_other_reports(seed_settings: Settings, seed_index: Path, tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(seed_settings.seeds_dir, seeds)
+    edited = seeds / LONDON
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA late correction.\n", encoding="utf-8")
+    with pytest.raises(IndexStale, match="rebuild|Rebuild"):
+        preflight(seed_settings.model_copy(update={"seeds_dir": seeds}))
+
+
+def test_preflight_refuses_a_damaged_index(seed_settings: Settings, seed_index: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    version = index / (index / "CURRENT").read_text().strip()
+    with (version / "chunks.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write("\n")
+    with pytest.raises(IndexCorrupt, match="checksum"):
+        preflight(seed_settings.model_copy(update={"index_dir": index}))
+
+
+def test_rag_serve_on_a_missing_index_exits_with_a_one_line_error(tmp_path: Path, seed_settings: Settings) -> None:
+    from rag.cli import main
+
+    result = CliRunner().invoke(
+        main, ["--index", str(tmp_path / "none"), "--seeds", str(seed_settings.seeds_dir), "serve", "--port", "9"]
+    )
+    assert result.exit_code == IndexMissing.exit_code != 0
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: no index found")
+
+
+def test_workers_rebuild_the_same_settings_from_the_environment(seed_settings: Settings) -> None:
+    settings = seed_settings.model_copy(update={"port": 8123, "top_k": 7})
+    with mock.patch.dict(os.environ, clear=False):
+        export_settings(settings)
+        app = app_from_env()
+        assert app.state.settings == settings
