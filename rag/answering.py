@@ -1,7 +1,8 @@
 """Extractive answers: the sentence that answers, and the figure in it.
 
 No text is generated. Among the sentences of the top passages we pick the one
-that best covers the question's content words (weighted by rarity) and holds a
+that best covers the question's content words (weighted by rarity), is closest
+in meaning to it (sentence embeddings computed at build time), and holds a
 value of the type the question asks for (how many -> a count, what
 percentage -> a percent, how much -> money, who -> a name, when -> a date);
 from it we take that value. When the evidence is weak, the answer is None and
@@ -11,6 +12,7 @@ the passages are still shown.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.lexical import BM25, tokenize
@@ -133,27 +135,60 @@ def years_in(text: str) -> set[int]:
     return years
 
 
+_HONORIFICS = {"Dame", "Sir", "Mr", "Mrs", "Ms", "Dr", "Lord", "Lady"}
+_CONNECTORS = {"of", "and", "for", "the", "on"}
+_ORG_WORDS = {"Service", "Services", "Company", "Companies", "Inspectorate", "Ministry", "Office", "Board", "Trust",
+              "Partnership", "Ltd", "Limited", "Group", "Panel", "Review", "Scale", "Council", "Team", "Teams", "CRC",
+              "NPS", "HMPPS", "Division", "Justice", "Works", "Futures", "Links"}
+
+
 def _name_candidates(sentence: str, question_words: set[str]) -> list[tuple[int, int, str]]:
+    """Proper-name runs, split where the question's own words stand.
+
+    "Head of Communications Catherine Chan" asked as "Who was Head of Communications?"
+    yields "Catherine Chan"; "Dame Glenys Stacey Chief Inspector of Probation" asked
+    "Who was Chief Inspector?" yields "Dame Glenys Stacey".
+    """
     out = []
     for m in PATTERNS["name"].finditer(sentence):
-        words = re.findall(r"\S+", m.group(0))
-        start = m.start()
-        # Drop leading words the question already says ("Head of Communications Catherine Chan")
-        # or that only open a sentence ("The", "In").
-        while words and (words[0].strip(",") in _NOT_NAME_WORDS or words[0].lower().strip(",") in question_words
-                         or words[0] in {"of", "and", "for", "the", "on"}):
-            start = sentence.index(words[0], start) + len(words[0])
-            words = words[1:]
-        while words and words[-1] in {"of", "and", "for", "the", "on"}:
-            words = words[:-1]
-        if not words:
-            continue
-        s = sentence.index(words[0], start)
-        e = sentence.index(words[-1], s) + len(words[-1])
-        text = sentence[s:e].strip(",")
-        if len(text) >= 2 and not re.fullmatch(r"[A-Z][a-z]?", text):
-            out.append((s, s + len(text), text))
+        words = [(w.start() + m.start(), w.end() + m.start(), w.group(0).strip(",")) for w in re.finditer(r"\S+", m.group(0))]
+        segment: list[tuple[int, int, str]] = []
+        segments = []
+        for w in words:
+            word = w[2]
+            stop = word.lower() in question_words or (word in _NOT_NAME_WORDS and word not in _HONORIFICS)
+            if stop:
+                if segment:
+                    segments.append(segment)
+                segment = []
+            else:
+                segment.append(w)
+        if segment:
+            segments.append(segment)
+        # The whole run too, minus leading sentence openers and question words: organisations
+        # often reuse the question's words ("Prison and Probation Ombudsman").
+        whole = list(words)
+        while whole and (whole[0][2].lower() in question_words or whole[0][2] in _NOT_NAME_WORDS
+                         and whole[0][2] not in _HONORIFICS):
+            whole = whole[1:]
+        if whole and len(whole) > 1 and whole not in segments:
+            segments.append(whole)
+        for seg in segments:
+            while seg and seg[0][2] in _CONNECTORS:
+                seg = seg[1:]
+            while seg and (seg[-1][2] in _CONNECTORS or seg[-1][2] in _HONORIFICS):
+                seg = seg[:-1]
+            if not seg:
+                continue
+            text = sentence[seg[0][0]: seg[-1][0] + len(seg[-1][2])]
+            if len(text) >= 2 and not re.fullmatch(r"[A-Z][a-z]?", text):
+                out.append((seg[0][0], seg[0][0] + len(text), text))
     return out
+
+
+def _looks_like_person(name: str) -> bool:
+    words = name.split()
+    return 2 <= len(words) <= 4 and not any(w in _ORG_WORDS or w.isupper() for w in words)
 
 
 def candidates(sentence: str, kind: str, question_words: set[str] | None = None) -> list[tuple[int, int, str]]:
@@ -217,13 +252,29 @@ def _proximity(sentence: str, span: tuple[int, int], terms: set[str]) -> float:
     return score
 
 
-def _value_score(sentence: str, value: tuple[int, int, str], terms: set[str], focus: set[str]) -> float:
+def _value_score(
+    sentence: str,
+    value: tuple[int, int, str],
+    terms: set[str],
+    focus: set[str],
+    person: bool | None = None,
+    type_noun: str = "",
+    question_words: frozenset[str] = frozenset(),
+) -> float:
     score = _proximity(sentence, (value[0], value[1]), terms)
     after = set(tokenize(sentence[value[1]: value[1] + 40]))
     if focus & after:
         score += 2.0
     if value[2][:1].isdigit() or value[2][:1] == "£":
         score += 0.3  # figures over number words: "10 inspections" rather than "one NPS division"
+    if person is not None and value[2][:1].isupper():
+        score += 1.0 if _looks_like_person(value[2]) == person else 0.0
+        words = [w.lower().strip(",") for w in value[2].split()]
+        if type_noun and words and words[-1].rstrip("s") == type_noun.rstrip("s"):
+            score += 1.5  # "Which panel ...?" -> "... Advisory Panel"
+        content = [w for w in words if w not in _CONNECTORS]
+        if content:
+            score -= 1.5 * sum(w in question_words for w in content) / len(content)
     return score
 
 
@@ -235,15 +286,24 @@ def extract_answer(
     threshold: float,
     max_passages: int = 5,
     doc_years: dict[str, int | None] | None = None,
+    sentence_similarity: Callable[[int, int, int], float] | None = None,
+    semantic_weight: float = 0.5,
 ) -> Extracted:
     kind = question_kind(question)
     terms = _content_terms(question)
     weights = {t: bm25.term_weight(t) for t in terms}
     term_set = set(terms)
     focus = focus_terms(question)
-    question_words = {w.lower().strip("?,.'’") for w in question.split()}
+    question_words = frozenset(w.lower().strip("?,.'’") for w in question.split())
+    noun = re.search(r"(?i)\b(?:which|what)\s+(?:\w+\s+)?(panel|review|scale|prison|organisation|company|body|"
+                     r"division|owner|office|team|report|act|inspectorate|agency|court|programme|scheme)\b", question)
+    type_noun = noun.group(1).lower() if noun else ""
     question_values = {c[2].lower() for k in ("percent", "money", "count", "date") for c in candidates(question, k)}
     asked_years = years_in(question)
+    # "Who ..." asks for a person; "Which organisation ..." for a body.
+    person = None
+    if kind == "name":
+        person = bool(re.match(r"(?i)\s*(who|whom)\b", question)) or bool(re.search(r"(?i)\bwhich (individual|person)", question))
     best = None
     for hit in hits[:max_passages]:
         text = hit.chunk.text
@@ -270,10 +330,14 @@ def extract_answer(
                 fallback_penalty = 0.1
             if not values:
                 continue
-            value = max(values, key=lambda c: (_value_score(sentence, c, term_set, focus), -c[0]))
+            value = max(
+                values,
+                key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_noun, question_words), -c[0]),
+            )
             # The thing asked about right after the figure ("165 cases") is strong evidence.
             focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) else 0.0
-            score = (0.65 * sentence_cov + 0.35 * passage_cov + focus_bonus
+            semantic = sentence_similarity(hit.chunk.id, s, e) if sentence_similarity else 0.0
+            score = (0.65 * sentence_cov + 0.35 * passage_cov + focus_bonus + semantic_weight * semantic
                      - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty)
             if best is None or score > best[0]:
                 best = (score, hit.rank, s, e, value)

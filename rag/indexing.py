@@ -11,6 +11,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
+from rag.answering import split_sentences
 from rag.chunking import Chunk, check_token_limit, chunk_document, context_header, with_context
 from rag.cleaning import clean
 from rag.corpus import Document, corpus_fingerprint, load_corpus
@@ -58,6 +61,28 @@ def index_status(settings: Settings, expected: dict) -> str | None:
     return None
 
 
+def embed_sentences(chunks: list[Chunk], encoder: Encoder) -> dict[str, np.ndarray]:
+    """Every chunk's sentence spans with an embedding each (shared between overlapping
+    chunks), so the answer step can weigh meaning without encoding at query time."""
+    ptr, starts, ends, rows = [0], [], [], []
+    unique: dict[str, int] = {}
+    for c in chunks:
+        for s, e in split_sentences(c.text):
+            starts.append(s)
+            ends.append(e)
+            rows.append(unique.setdefault(c.text[s:e], len(unique)))
+        ptr.append(len(starts))
+    texts = list(unique)
+    vectors = encoder.encode(texts, batch_size=128) if texts else np.zeros((0, encoder.dim), np.float32)
+    return {
+        "chunk_ptr": np.array(ptr, dtype=np.int32),
+        "starts": np.array(starts, dtype=np.int32),
+        "ends": np.array(ends, dtype=np.int32),
+        "rows": np.array(rows, dtype=np.int32),
+        "vectors": vectors.astype(np.float16),
+    }
+
+
 def build_index(
     settings: Settings,
     encoder: Encoder,
@@ -87,6 +112,7 @@ def build_index(
     vectors = encoder.encode(texts, progress=progress)
     index = faiss.IndexFlatIP(encoder.dim)
     index.add(vectors)
+    sentences = embed_sentences(chunks, encoder)
     manifest = {
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "corpus_fingerprint": corpus_fingerprint(docs),
@@ -102,5 +128,5 @@ def build_index(
         "counts": {"documents": len(docs), "chunks": len(chunks)},
         "packages": package_versions(),
     }
-    path = write_index(settings.index_dir, manifest, index, chunks, infos, offsets)
+    path = write_index(settings.index_dir, manifest, index, chunks, infos, offsets, sentences)
     return BuildResult(str(path), len(docs), len(chunks), time.perf_counter() - started)

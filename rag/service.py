@@ -106,6 +106,21 @@ class QAService:
             lexical_rank=hit.lexical_rank,
         )
 
+    def sentence_similarity(self, question: str, hits: list[Hit]):
+        """Cosine between the question and each stored sentence of the top passages."""
+        table = self.stored.sentences
+        qv = self.query_vector(question).astype(np.float32)
+        sims: dict[tuple[int, int, int], float] = {}
+        for h in hits[:5]:
+            i = h.chunk.id
+            lo, hi = int(table["chunk_ptr"][i]), int(table["chunk_ptr"][i + 1])
+            if hi <= lo:
+                continue
+            values = table["vectors"][table["rows"][lo:hi]].astype(np.float32) @ qv
+            for s, e, v in zip(table["starts"][lo:hi], table["ends"][lo:hi], values):
+                sims[(i, int(s), int(e))] = float(v)
+        return lambda chunk_id, s, e: sims.get((chunk_id, s, e), 0.0)
+
     def original_span(self, doc: str, clean_start: int, clean_end: int) -> tuple[int, int]:
         seg = self.stored.offsets[doc][clean_start:clean_end]
         return int(seg.min()), int(seg.max()) + 1
@@ -125,6 +140,8 @@ class QAService:
         found = extract_answer(
             q, hits, self.index.bm25, self.headers, self.settings.abstain_threshold,
             doc_years={d: doc.year for d, doc in self.documents.items()},
+            sentence_similarity=self.sentence_similarity(q, hits) if mode != "bm25" else None,
+            semantic_weight=self.settings.semantic_weight,
         )
         span = None
         if found.answer is not None and found.hit_rank is not None:

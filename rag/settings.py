@@ -45,7 +45,8 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1)
 
     # Answering: below this sentence score the answer is null ("not found").
-    abstain_threshold: float = 0.3
+    abstain_threshold: float = 0.5
+    semantic_weight: float = Field(0.5, ge=0.0, description="weight of question-sentence cosine in answer selection")
 
     # Input limits.
     max_question_chars: int = Field(2000, ge=1)

@@ -9,6 +9,8 @@
         chunks.jsonl          one chunk record a line (document, spans, text)
         documents.json        title, date, publisher, sha256 of each document
         offsets.npz           cleaned->original character map per document
+        sentences.npz         sentence spans of every chunk and their embeddings (float16),
+                              so answer selection needs no encoding at query time
 
 A build writes a new version directory and only then points CURRENT at it, so a
 crash mid-build leaves the previous index loadable. Loading verifies checksums
@@ -33,9 +35,9 @@ import numpy as np
 from rag.chunking import Chunk
 from rag.errors import IndexCorrupt, IndexMissing, IndexStale
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
-FILES = ("vectors.faiss", "chunks.jsonl", "documents.json", "offsets.npz")
+FILES = ("vectors.faiss", "chunks.jsonl", "documents.json", "offsets.npz", "sentences.npz")
 REBUILD_HINT = "Rebuild it with `rag build --force` (or `make serve`, which builds a missing index)."
 
 
@@ -60,6 +62,7 @@ class StoredIndex:
     chunks: list[Chunk]
     documents: dict[str, DocInfo]
     offsets: dict[str, np.ndarray] = field(repr=False)
+    sentences: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
 
 
 def package_versions() -> dict[str, str]:
@@ -96,6 +99,7 @@ def write_index(
     chunks: list[Chunk],
     documents: list[DocInfo],
     offsets: dict[str, np.ndarray],
+    sentences: dict[str, np.ndarray],
     keep_versions: int = 2,
 ) -> Path:
     """Write a complete new version, fsync it, then switch CURRENT to it."""
@@ -114,6 +118,8 @@ def write_index(
         )
         with (tmp / "offsets.npz").open("wb") as fh:
             np.savez_compressed(fh, **{d: a.astype(np.int32) for d, a in offsets.items()})
+        with (tmp / "sentences.npz").open("wb") as fh:
+            np.savez(fh, **sentences)
         manifest = dict(manifest, format_version=FORMAT_VERSION, version=version)
         manifest["files"] = {name: _sha256_file(tmp / name) for name in FILES}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
@@ -204,10 +210,14 @@ def load_index(index_dir: Path, expected: dict | None = None) -> StoredIndex:
         }
         with np.load(version / "offsets.npz", allow_pickle=False) as npz:
             offsets = {k: npz[k] for k in npz.files}
+        with np.load(version / "sentences.npz", allow_pickle=False) as npz:
+            sentences = {k: npz[k] for k in npz.files}
     except (OSError, RuntimeError, ValueError, TypeError, KeyError) as exc:
         raise IndexCorrupt(f"the index in {version} cannot be read ({exc}). {REBUILD_HINT}") from exc
     if index.ntotal != len(chunks) or any(c.id != i for i, c in enumerate(chunks)):
         raise IndexCorrupt(
             f"the index in {version} has {index.ntotal} vectors for {len(chunks)} chunks. {REBUILD_HINT}"
         )
-    return StoredIndex(version, manifest, index, chunks, documents, offsets)
+    if len(sentences.get("chunk_ptr", ())) != len(chunks) + 1:
+        raise IndexCorrupt(f"the sentence table in {version} does not match its chunks. {REBUILD_HINT}")
+    return StoredIndex(version, manifest, index, chunks, documents, offsets, sentences)
