@@ -412,3 +412,11 @@ def test_workers_rebuild_the_same_settings_from_the_environment(seed_settings: S
         export_settings(settings)
         app = app_from_env()
         assert app.state.settings == settings
+
+
+def test_docs_page_is_served_without_a_cdn(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/docs-static/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    assert client.get("/docs-static/swagger-ui-bundle.js").status_code == 200

@@ -28,6 +28,27 @@ PAGE_CSP = (
 )
 
 
+def _add_offline_docs(app: FastAPI) -> None:
+    """/docs with Swagger UI from the swagger-ui-bundle wheel: the machine is offline."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    try:
+        import swagger_ui_bundle
+    except ImportError:  # without the bundle, /openapi.json still documents the API
+        return
+    app.mount("/docs-static", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} – API",
+            swagger_js_url="/docs-static/swagger-ui-bundle.js",
+            swagger_css_url="/docs-static/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+
 def create_app(settings: Settings, service: QAService | None = None, loader: Loader = load_service) -> FastAPI:
     """Build the app. Pass `service` to reuse one already loaded (tests); otherwise
     `loader(settings)` runs in a background thread when the app starts."""
@@ -43,6 +64,7 @@ def create_app(settings: Settings, service: QAService | None = None, loader: Loa
         summary="Questions answered from HM Inspectorate of Probation reports, with verifiable citations.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served below from local files: the default pulls Swagger UI from a CDN
     )
     app.state.rag = state
     app.state.settings = settings
@@ -50,6 +72,7 @@ def create_app(settings: Settings, service: QAService | None = None, loader: Loa
     for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _add_offline_docs(app)
     app.add_middleware(BodyLimit)
 
     @app.middleware("http")
