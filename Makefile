@@ -31,7 +31,8 @@ eval: $(STAMP)
 	$(BIN)/rag eval --mode all
 
 bench: $(STAMP)
-	$(BIN)/python eval/bench.py
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,bench]'
+	$(BIN)/python eval/bench.py --peer langchain
 
 clean:
 	rm -rf $(VENV) index/v-* index/CURRENT
