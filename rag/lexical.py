@@ -37,6 +37,12 @@ def normalise_number(token: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
+    return list(_tokenize(text))
+
+
+@lru_cache(maxsize=50_000)
+def _tokenize(text: str) -> tuple[str, ...]:
+    """Cached: answer selection re-tokenises the same stored sentences on every question."""
     out = []
     text = _PER_CENT.sub(r"\1%", text.lower().replace("’", "'"))
     for tok in _TOKEN.findall(text):
@@ -50,7 +56,7 @@ def tokenize(text: str) -> list[str]:
                 out.append(num[:-1])  # "48%" also matches a bare "48"
         else:
             out.append(stem(tok.removesuffix("'s")))
-    return out
+    return tuple(out)
 
 
 @dataclass

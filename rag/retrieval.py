@@ -66,7 +66,12 @@ def dense_search(
         allowed = np.flatnonzero(mask).astype(np.int64)
         if allowed.size == 0:
             return []
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        selector = faiss.IDSelectorBatch(allowed)
+        hnsw = getattr(index.faiss_index, "hnsw", None)
+        if hnsw is not None:  # a filter discards neighbours: search wider to keep recall
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(hnsw.efSearch, 4 * n))
+        else:
+            params = faiss.SearchParameters(sel=selector)
         scores, ids = index.faiss_index.search(q, min(n, allowed.size), params=params)
     return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     dense_weight: float = Field(0.75, ge=0.0)
     lexical_weight: float = Field(1.0, ge=0.0)
     rrf_k: int = Field(60, ge=1)
+    hnsw_min_vectors: int = Field(20_000, ge=1, description="from this many chunks on, FAISS uses HNSW, not flat")
+    hnsw_ef_search: int = Field(256, ge=16)
 
     # Answering: below this sentence score the answer is null ("not found").
     abstain_threshold: float = 0.5
@@ -55,4 +57,5 @@ class Settings(BaseSettings):
     # Serving.
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
-    threads: int = Field(2, ge=1, description="torch intra-op threads for query encoding")
+    threads: int = Field(1, ge=1, description="torch intra-op threads for query encoding "
+                         "(1 halves the p95 under concurrent load on 2 cores; see eval/bench.py)")

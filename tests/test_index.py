@@ -88,3 +88,25 @@ def test_a_failed_build_leaves_the_previous_index_loadable(index_copy, encoder, 
     assert current_version(index_copy.index_dir) == before
     assert not list(index_copy.index_dir.glob(".building-*"))
     load_index(index_copy.index_dir, _expected(index_copy, encoder))
+
+
+def test_large_corpora_switch_from_flat_to_hnsw_with_filters_still_exact_enough(seed_settings, service):
+    import faiss
+    import numpy as np
+
+    from rag.indexing import make_faiss_index
+    from rag.retrieval import SearchIndex, dense_search
+
+    settings = seed_settings.model_copy(update={"hnsw_min_vectors": 100})
+    assert isinstance(make_faiss_index(384, 99, settings), faiss.IndexFlatIP)
+    hnsw = make_faiss_index(384, 293, settings)
+    assert isinstance(hnsw, faiss.IndexHNSWFlat)
+    flat = service.index.faiss_index
+    hnsw.add(flat.reconstruct_n(0, flat.ntotal))
+    index = SearchIndex(hnsw, service.index.chunks, service.index.bm25, service.index.chunk_docs,
+                        service.index.chunk_years)
+    q = service.query_vector("probation officer vacancies")
+    mask = service.index.chunk_docs == "004_0880fbf5f6f5a3fe.txt"
+    got = [i for i, _ in dense_search(index, q, 5, mask)]
+    exact = np.argsort(-(flat.reconstruct_n(0, flat.ntotal) @ q) + np.where(mask, 0, 9))[:5]
+    assert got == exact.tolist()
