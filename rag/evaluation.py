@@ -167,6 +167,7 @@ def breakdown(outcomes: list[Outcome], key: str) -> dict[str, dict]:
 
 def evaluate(service, questions: list[Question], mode: Mode) -> dict:
     service.ask("warm up", k=5, mode=mode)  # first call pays for lazy initialisation
+    service.clear_cache()  # every mode's latency includes encoding the question
     outcomes = [run_question(service, q, mode) for q in questions]
     failures = [
         asdict(o) for o in outcomes

@@ -84,6 +84,10 @@ class QAService:
                 self._cache.popitem(last=False)
         return vec
 
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
     def retrieve(
         self, question: str, k: int, doc: str | None = None, year: int | None = None, mode: Mode = "hybrid"
     ) -> list[Hit]:
