@@ -226,7 +226,7 @@ def write_chart(reports: dict[str, dict], path: Path) -> None:
     for i, (mode, rep) in enumerate(reports.items()):
         vals = [rep["summary"][m] or 0 for m in metrics]
         axes[0].bar([x + i * width for x in range(len(metrics))], vals, width, label=mode)
-    axes[0].set_xticks([x + width * (len(reports) - 1) / 2 for x in range(len(metrics))], metrics, fontsize=8)
+    axes[0].set_xticks([x + width * (len(reports) - 1) / 2 for x in range(len(metrics))], metrics, fontsize=8, rotation=15)
     axes[0].set_ylim(0, 1.05)
     axes[0].set_title("Metrics per retrieval mode")
     axes[0].legend()
