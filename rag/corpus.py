@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.errors import DocumentError, UnknownDocument
+from rag.errors import DocumentError
 
 MANIFEST_NAME = "manifest.json"
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
@@ -130,10 +130,3 @@ def corpus_fingerprint(docs: list[Document]) -> str:
         h.update(f"{d.doc}\0{d.sha256}\0{d.title}\0{d.date}\0{d.publisher}\n".encode())
     return h.hexdigest()
 
-
-def find_document(docs: list[Document], doc: str) -> Document:
-    for d in docs:
-        if d.doc == doc:
-            return d
-    names = ", ".join(d.doc for d in docs)
-    raise UnknownDocument(f"unknown document {doc!r}; the corpus has: {names}.")

@@ -38,6 +38,7 @@ class QAService:
     index: SearchIndex
     documents: dict[str, Document]
     headers: dict[str, str]
+    doc_years: dict[str, int | None] = field(default_factory=dict)
     _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -143,7 +144,7 @@ class QAService:
         hits = self.retrieve(q, max(k, 5), doc, year, mode)
         found = extract_answer(
             q, hits, self.index.bm25, self.headers, self.settings.abstain_threshold,
-            doc_years={d: doc.year for d, doc in self.documents.items()},
+            doc_years=self.doc_years,
             sentence_similarity=self.sentence_similarity(q, hits) if mode != "bm25" else None,
             semantic_weight=self.settings.semantic_weight,
         )
@@ -200,4 +201,5 @@ def load_service(settings: Settings, encoder: Encoder | None = None) -> QAServic
         index=build_search_index(stored, documents),
         documents=documents,
         headers={d.doc: context_header(d) for d in docs},
+        doc_years={d.doc: d.year for d in docs},
     )
