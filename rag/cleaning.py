@@ -161,7 +161,7 @@ def rejoin_split_tokens(ct: CleanText) -> CleanText:
 _SENTENCE_END = re.compile(r"[.!?:;”\"’)]$")
 # Where a new paragraph starts: a blank line; a line indented by the PDF's text
 # block marker (a leading space); a footnote ("12  Source: ..."); a bullet.
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]+\S)|\n(?=\d{1,3}(?:[\u2000-\u200b]|[ \t]{2})\S)|\n(?=[ \t]*[•*] )")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]+\S)|\n(?=\d{1,3}(?:[\u2000-\u200b]|[ \t]{2})[ \t]*\S)|\n(?=[ \t]*[•*] )")
 
 
 def concat(parts: list[CleanText], sep: str = "\n\n") -> CleanText:
@@ -230,22 +230,125 @@ def drop_repeated_paragraphs(paragraphs: list[CleanText], min_chars: int = 40) -
     return [p for i, p in enumerate(paragraphs) if i not in dropped]
 
 
-def merge_broken_sentences(paragraphs: list[CleanText], lookback: int = 4) -> list[CleanText]:
+# A footnote opens a line with its number and a wide gap: "17\u2003HM Inspectorate ...".
+_FOOTNOTE_START = re.compile(r"^\d{1,3}(?:[\u2000-\u200b]|[ \t]{2})[ \t\u2000-\u200b]*(?=\S)", re.M)
+
+
+def footnote_starts(ct: CleanText) -> set[int]:
+    """Original offsets of the first word of every footnote (just after its number)."""
+    return {int(ct.offsets[m.end()]) for m in _FOOTNOTE_START.finditer(ct.text)}
+
+
+def is_footnote(para: CleanText, notes: set[int]) -> bool:
+    return bool(len(para.text)) and int(para.offsets[0]) in notes
+
+
+def drop_footnote_numbers(paragraphs: list[CleanText], notes: set[int]) -> list[CleanText]:
+    """Drop the number a footnote opens with: it is layout, not a figure anyone asks about,
+    and left in place it reads as a count ("36 HM Inspectorate of Probation (2006) ...")."""
+    out = []
+    for para in paragraphs:
+        m = re.match(r"\d{1,3} ", para.text)
+        if m and m.end() < len(para.text) and int(para.offsets[m.end()]) in notes:
+            para = keep_ranges(para, [(m.end(), len(para.text))])
+        out.append(para)
+    return out
+
+
+def _ends_mid_phrase(text: str) -> bool:
+    """Unfinished, ending on a lower-case word, a comma or a dash: 'Number of offenders',
+    'ordered by the', 'managed by YOTs,', '(Oct 2014 –'."""
+    return not _SENTENCE_END.search(text) and bool(re.search(r"(?:(?:^|\s)[a-z][\w’'-]*|[,–-])$", text))
+
+
+def merge_broken_sentences(
+    paragraphs: list[CleanText], notes: set[int] | None = None, lookback: int = 4
+) -> list[CleanText]:
     """Re-attach a paragraph that continues a sentence cut by a page break,
     footnote block or sidebar: it starts in lower case and an unfinished body
-    paragraph stands shortly before it."""
+    paragraph stands shortly before it.
+
+    The body paragraph just before wins when it stops mid-phrase (a key-facts label
+    wrapped over two lines: "262,347 Number of offenders" / "supervised, 30 June
+    2017"). Footnotes are never joined to: they interrupt the body text, and a
+    footnote ending in a URL looks unfinished.
+    """
+    notes = notes or set()
     out: list[CleanText] = []
     for para in paragraphs:
         if para.text[:1].islower() or para.text[:1] in "(£–":
-            for j in range(len(out) - 1, max(len(out) - 1 - lookback, -1), -1):
-                prev = out[j]
-                if len(prev.text) >= 60 and not _SENTENCE_END.search(prev.text):
-                    out[j] = concat([prev, para], " ")
-                    break
+            target = None
+            last_body = next((j for j in range(len(out) - 1, -1, -1) if not is_footnote(out[j], notes)), None)
+            if last_body is not None and _ends_mid_phrase(out[last_body].text):
+                target = last_body
             else:
-                out.append(para)
-        else:
-            out.append(para)
+                seen = 0
+                for j in range(len(out) - 1, -1, -1):
+                    if is_footnote(out[j], notes):
+                        continue
+                    seen += 1
+                    if seen > lookback:
+                        break
+                    prev = out[j]
+                    if len(prev.text) >= 60 and not _SENTENCE_END.search(prev.text):
+                        target = j
+                        break
+            if target is not None:
+                out[target] = concat([out[target], para], " ")
+                continue
+        out.append(para)
+    return out
+
+
+# A table cell or key figure on a line of its own: "79.1% 75%", "2,718", "68.9% * 100%".
+_FIGURES_ONLY = re.compile(r"(?:£?\d[\d,]*(?:\.\d+)?(?:%|m|bn|k)?|\*)(?: (?:£?\d[\d,]*(?:\.\d+)?(?:%|m|bn|k)?|\*)){0,3}")
+_STARTS_WITH_FIGURE = re.compile(r"£?\d")
+
+
+def _is_label(para: CleanText, notes: set[int]) -> bool:
+    """A table label or key-facts caption: short, unfinished words with no figure in front."""
+    t = para.text
+    return (len(t) <= 240 and not is_footnote(para, notes) and not _SENTENCE_END.search(t)
+            and not _STARTS_WITH_FIGURE.match(t) and bool(re.search(r"[A-Za-z]{3}", t))
+            and not re.match(r"(?:Figure|Table)\b", t))
+
+
+def _is_key_fact(para: CleanText) -> bool:
+    """'2,718 Number of cases examined': a figure, then words."""
+    return bool(_STARTS_WITH_FIGURE.match(para.text)) and bool(re.search(r"[A-Za-z]{3}", para.text))
+
+
+def join_labels_and_figures(paragraphs: list[CleanText], notes: set[int] | None = None) -> list[CleanText]:
+    """Put a figure that PDF extraction left on a line of its own back next to its label.
+
+    Tables come out as "label" / "figures" rows ("SCH9 AA – Percentage of offender
+    surveys ..." / "79.1% 75%"), key-facts pages as "figure" / "label" ("2,718" /
+    "Number of cases examined"). A figure joins the label before it unless that
+    paragraph already starts with its own figure (then the page lists figure
+    first, and it joins the label after it), so that one sentence holds both.
+    """
+    notes = notes or set()
+    out: list[CleanText] = []
+    i = 0
+    while i < len(paragraphs):
+        para = paragraphs[i]
+        if _FIGURES_ONLY.fullmatch(para.text):
+            nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+            # One row's figures, not a column of chart values ("75%" / "79%" / "77%" ...);
+            # and a bare one-to-three-digit number after a heading is more often a page number.
+            row = (nxt is None or not _FIGURES_ONLY.fullmatch(nxt.text)) and not re.fullmatch(r"\d{1,3}", para.text)
+            if row and out and _is_label(out[-1], notes) and not re.search(r"\d%?$", out[-1].text):
+                out[-1] = concat([out[-1], para], " ")
+                i += 1
+                continue
+            after = paragraphs[i + 2] if i + 2 < len(paragraphs) else None
+            in_key_facts = (out and _is_key_fact(out[-1])) or (after is not None and _is_key_fact(after))
+            if nxt is not None and in_key_facts and _is_label(nxt, notes) and nxt.text[:1].isupper():
+                out.append(concat([para, nxt], " "))
+                i += 2
+                continue
+        out.append(para)
+        i += 1
     return out
 
 
@@ -257,7 +360,10 @@ def clean(text: str) -> CleanText:
     ct = restore_ligatures(ct)
     ct = drop_glued_footnote_numbers(ct)
     ct = rejoin_split_tokens(ct)
+    notes = footnote_starts(ct)
     paragraphs = split_paragraphs(ct)
+    paragraphs = drop_footnote_numbers(paragraphs, notes)
     paragraphs = drop_repeated_paragraphs(paragraphs)
-    paragraphs = merge_broken_sentences(paragraphs)
+    paragraphs = merge_broken_sentences(paragraphs, notes)
+    paragraphs = join_labels_and_figures(paragraphs, notes)
     return concat(paragraphs)

@@ -22,7 +22,7 @@ from rag.errors import IndexCorrupt, IndexMissing, IndexStale
 from rag.settings import Settings
 from rag.store import DocInfo, check_fresh, package_versions, read_manifest, write_index
 
-CHUNKER_VERSION = "recursive-tokens-v1"
+CHUNKER_VERSION = "recursive-tokens-v1+tables"
 Progress = Callable[[str], None]
 
 

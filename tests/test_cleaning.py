@@ -89,3 +89,30 @@ def test_rewrite_keeps_offsets_of_untouched_text(pattern, repl, expected):
     ct = rewrite(identity("abc"), pattern, repl)
     assert ct.text == expected
     assert ct.offsets[0] == 0 and ("c" not in expected or ct.offsets[-1] == 2)
+
+
+def test_table_rows_and_key_facts_keep_each_figure_with_its_label():
+    table = ("Figure 8\n\nCRC measures Rating Target\n\nSCH9 AA – Percentage of offender surveys that are\npositive\n\n"
+             "79.1% 75%\n\nSCH9 AC – Percentage of offenders in settled accommodation\n\n67.2% 90%\n\n")
+    facts = ("Probation Services\n\n262,347 \nNumber of offenders \n\nsupervised, 30 June 2017\n\n21 \n\n"
+             "Number of CRCs\n\n2,718 \n\nNumber of cases examined\n\n")
+    text = clean(table + facts).text
+    assert "Percentage of offender surveys that are positive 79.1% 75%" in text
+    assert "settled accommodation 67.2% 90%" in text
+    assert "262,347 Number of offenders supervised, 30 June 2017" in text
+    assert "21 Number of CRCs" in text and "2,718 Number of cases examined" in text
+
+
+def test_chart_columns_and_page_numbers_stay_apart_from_labels():
+    text = clean("Where practicable, CRCs offer women meetings\n\n75%\n\n79%\n\n77%\n\n"
+                 "Many rely on legacy systems.\n\n91\n\nYouth Offending Services\n\n92\n\n").text
+    assert "meetings 75%" not in text
+    assert "91 Youth" not in text and "Services 92" not in text
+
+
+def test_footnotes_lose_their_number_and_never_swallow_body_text():
+    raw = ("The number of cautions has\n\n16\u2003 Source: Youth Justice statistics, https://www.gov.uk/\n"
+           "statistics/youth-justice\n\nalso reduced, by 17% in the year.\n")
+    text = clean(raw).text
+    assert "The number of cautions has also reduced, by 17% in the year." in text
+    assert "16 Source" not in text and "Source: Youth Justice statistics" in text
