@@ -191,6 +191,12 @@ def _looks_like_person(name: str) -> bool:
     return 2 <= len(words) <= 4 and not any(w in _ORG_WORDS or w.isupper() for w in words)
 
 
+_NOT_A_FIGURE = re.compile(
+    r"\S*(?:https?:|www\.|[A-Za-z]/|/[A-Za-z])\S*"  # a URL or path fragment
+    r"|\b[A-Za-z]+[-‐]?\d+[A-Za-z]*\b"  # Covid-19, SL001, SCH9, M25
+)
+
+
 def candidates(sentence: str, kind: str, question_words: set[str] | None = None) -> list[tuple[int, int, str]]:
     """Typed values in a sentence, as (start, end, text)."""
     taken: list[tuple[int, int]] = []
@@ -200,6 +206,9 @@ def candidates(sentence: str, kind: str, question_words: set[str] | None = None)
 
     if kind == "name":
         return _name_candidates(sentence, question_words or set())
+    # Digits inside a web address or a name ("uploads/sites/5/2014", "Covid-19", "SL001")
+    # are part of that token, not a figure.
+    taken.extend(m.span() for m in _NOT_A_FIGURE.finditer(sentence))
     found: dict[str, list[tuple[int, int, str]]] = {}
     # Wider types claim their digits first so a count never takes "48" out of "48%"
     # or "12" out of "12 weeks".
@@ -294,11 +303,13 @@ def extract_answer(
     weights = {t: bm25.term_weight(t) for t in terms}
     term_set = set(terms)
     focus = focus_terms(question)
-    question_words = frozenset(w.lower().strip("?,.'’") for w in question.split())
+    question_words = frozenset(re.sub(r"['’]s$", "", w.lower().strip("?,.'’")) for w in question.split())
     noun = re.search(r"(?i)\b(?:which|what)\s+(?:\w+\s+)?(panel|review|scale|prison|organisation|company|body|"
                      r"division|owner|office|team|report|act|inspectorate|agency|court|programme|scheme)\b", question)
     type_noun = noun.group(1).lower() if noun else ""
     question_values = {c[2].lower() for k in ("percent", "money", "count", "date") for c in candidates(question, k)}
+    # Both ends of a range the question states ("caseloads of 55–70") are given, not asked.
+    question_values |= {n for v in question_values for n in re.findall(r"\d[\d,.]*", v)}
     asked_years = years_in(question)
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None

@@ -35,6 +35,11 @@ def test_candidates_are_typed_and_do_not_overlap():
     assert [c[2] for c in candidates(s, "duration")] == ["12 weeks"]
 
 
+def test_digits_inside_web_addresses_and_names_are_not_figures():
+    s = "Interrupted by Covid-19, see www.gov.uk/uploads/sites/5/2014/03/review.pdf and SCH9 SL001; 429 cases."
+    assert [c[2] for c in candidates(s, "count")] == ["429"]
+
+
 def test_name_candidates_skip_words_the_question_already_has():
     s = "For media enquiries, please contact Head of Communications Catherine Chan on 07889 405930."
     names = [c[2] for c in candidates(s, "name", {"head", "of", "communications", "who"})]
