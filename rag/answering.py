@@ -329,10 +329,15 @@ def extract_answer(
             known = years_in(text) | years_in(header) | ({doc_year} if doc_year else set())
             if not asked_years & known:
                 year_penalty = 1.0
+        prev_tokens: set[str] = set()
         for s, e in split_sentences(text):
             sentence = text[s:e]
             sent_tokens = set(tokenize(sentence))
             sentence_cov = _coverage(terms, weights, sent_tokens | header_tokens)
+            # The sentence before often carries the subject the answer refers back to
+            # ("The target is 10 working days. ... 43 per cent were completed in this timescale").
+            context_cov = _coverage(terms, weights, sent_tokens | prev_tokens | header_tokens)
+            prev_tokens = sent_tokens
             values = [c for c in candidates(sentence, kind, question_words) if c[2].lower() not in question_values]
             fallback_penalty = 0.0
             if not values and kind in _FALLBACK:
@@ -348,7 +353,7 @@ def extract_answer(
             # The thing asked about right after the figure ("165 cases") is strong evidence.
             focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) else 0.0
             semantic = sentence_similarity(hit.chunk.id, s, e) if sentence_similarity else 0.0
-            score = (0.65 * sentence_cov + 0.35 * passage_cov + focus_bonus + semantic_weight * semantic
+            score = (0.2 * sentence_cov + 0.45 * context_cov + 0.35 * passage_cov + focus_bonus + semantic_weight * semantic
                      - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty)
             if best is None or score > best[0]:
                 best = (score, hit.rank, s, e, value)
