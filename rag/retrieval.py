@@ -161,3 +161,16 @@ def search(
         lr, ls = l_info.get(i, (None, None))
         hits.append(Hit(index.chunks[i], float(score), rank, ds, dr, ls, lr))
     return hits
+
+
+def answer_first(hits: list[Hit], answer_rank: int | None) -> tuple[list[Hit], int | None]:
+    """The hits with the answer's passage moved to the front, and its new rank (1).
+
+    Retrieval ranks whole passages; answer selection has read their sentences, so
+    the passage holding the answer sentence is the best evidence to cite first.
+    The others keep their order, and each hit keeps its retrieval scores.
+    """
+    if answer_rank is None:
+        return hits, None
+    i = answer_rank - 1
+    return [hits[i], *hits[:i], *hits[i + 1:]], 1

@@ -22,7 +22,7 @@ from rag.embedding import Encoder, load_encoder
 from rag.errors import BadQuestion, UnknownDocument
 from rag.indexing import expectations
 from rag.lexical import BM25
-from rag.retrieval import MODES, Hit, Mode, SearchIndex, search
+from rag.retrieval import MODES, Hit, Mode, SearchIndex, answer_first, search
 from rag.schemas import AskResponse, Citation, Span
 from rag.settings import Settings
 from rag.store import StoredIndex, load_index
@@ -155,11 +155,9 @@ class QAService:
                 chunk.doc, chunk.clean_start + found.sentence_start, chunk.clean_start + found.sentence_end
             )
             span = Span(doc=chunk.doc, start=start, end=end)
-        cited = hits[:k]
-        answer_rank = found.hit_rank
-        if answer_rank is not None and answer_rank > k:  # the answer's passage is always cited
-            cited = [*hits[: k - 1], hits[answer_rank - 1]]
-            answer_rank = k
+        # The passage the answer comes from is cited first: it is the evidence.
+        cited, answer_rank = answer_first(hits, found.hit_rank)
+        cited = cited[:k]
         return AskResponse(
             question=q,
             answer=found.answer,

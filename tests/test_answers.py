@@ -104,3 +104,11 @@ def test_bad_parameters_are_refused_clearly(service):
         service.ask("vacancies", k=0)
     with pytest.raises(UnknownDocument, match="unknown document"):
         service.ask("vacancies", doc="../../etc/passwd")
+
+
+def test_the_answers_passage_is_cited_first_and_the_rest_keep_their_order():
+    from rag.retrieval import answer_first
+
+    hits = ["a", "b", "c", "d"]
+    assert answer_first(hits, 3) == (["c", "a", "b", "d"], 1)
+    assert answer_first(hits, None) == (hits, None)
