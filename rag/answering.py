@@ -41,6 +41,8 @@ PATTERNS: dict[str, re.Pattern] = {
         re.I,
     ),
     "duration": re.compile(rf"\b{_NUM}\s(?:{_UNIT})", re.I),
+    # The inspectorates' four-point scale.
+    "rating": re.compile(r"\b(?:Outstanding|Good|Requires? improvement|Requiring improvement|Inadequate)\b", re.I),
     "date": re.compile(
         rf"\b\d{{1,2}}\s(?:{_MONTH})\s\d{{4}}\b|\b(?:{_MONTH})\s\d{{4}}\b"
         rf"|\b(?:spring|summer|autumn|winter)\s\d{{4}}\b|\b(?:19|20)\d{{2}}(?:/\d{{2}})?\b"
@@ -58,6 +60,8 @@ PATTERNS: dict[str, re.Pattern] = {
 }
 
 _KIND_CUES: list[tuple[str, re.Pattern]] = [
+    ("rating", re.compile(r"^\s*what (?:\w+ )?(?:rating|grade)\b|\bhow (?:was|were|is|are|did) .+ (?:rated|rate)\b"
+                          r"|\bwhat was .+ rated\b", re.I)),
     ("duration", re.compile(r"\b(how long|what period|over what period|what length|timescale|time limit|"
                             r"how many (days|weeks|months|years|hours)|within what time)\b", re.I)),
     ("percent", re.compile(r"\b(percentage|per cent|percent|proportion|share|what fraction|"
@@ -194,6 +198,9 @@ def _looks_like_person(name: str) -> bool:
 _NOT_A_FIGURE = re.compile(
     r"\S*(?:https?:|www\.|[A-Za-z]/|/[A-Za-z])\S*"  # a URL or path fragment
     r"|\b[A-Za-z]+[-‐]?\d+[A-Za-z]*\b"  # Covid-19, SL001, SCH9, M25
+    # A number made into an adjective: "a two-part review", "a 12-month order", "one-off".
+    rf"|\b(?:\d+|{_NUMBER_WORDS})-(?!(?:{_NUMBER_WORDS}|halfs?|thirds?|quarters?|fifths?)\b)[a-z]+\b",
+    re.I,
 )
 
 
@@ -206,6 +213,10 @@ def candidates(sentence: str, kind: str, question_words: set[str] | None = None)
 
     if kind == "name":
         return _name_candidates(sentence, question_words or set())
+    if kind == "rating":
+        # A rating is given in quotes or with a capital ("rated 'Good'"); "good practice" is not one.
+        return [(m.start(), m.end(), m.group(0)) for m in PATTERNS["rating"].finditer(sentence)
+                if m.start() > 0 and (sentence[m.start() - 1] in "‘'\"“" or m.group(0)[:1].isupper())]
     # Digits inside a web address or a name ("uploads/sites/5/2014", "Covid-19", "SL001")
     # are part of that token, not a figure.
     taken.extend(m.span() for m in _NOT_A_FIGURE.finditer(sentence))

@@ -30,7 +30,7 @@ class AskResponse(BaseModel):
     question: str
     answer: str | None = Field(description="the extracted figure, name or date; null when not found")
     answer_sentence: str | None
-    answer_kind: str = Field(description="what the question asks for: count, percent, money, name, date, number")
+    answer_kind: str = Field(description="what the question asks for: count, percent, money, name, date, duration, rating, number")
     answer_citation: int | None = Field(None, description="rank of the citation the answer comes from")
     answer_span: Span | None = Field(None, description="the answer sentence's span in the original file")
     confidence: float

@@ -20,6 +20,8 @@ from rag.errors import BadQuestion, UnknownDocument
         ("Who was Chief Inspector of Probation in 2020?", "name"),
         ("When was the inspection programme suspended?", "date"),
         ("How long before release does Through the Gate work start?", "duration"),
+        ("What overall rating did London CRC receive?", "rating"),
+        ("Which NPS division was rated 'Good'?", "name"),
     ],
 )
 def test_question_kind(question, kind):
@@ -38,6 +40,14 @@ def test_candidates_are_typed_and_do_not_overlap():
 def test_digits_inside_web_addresses_and_names_are_not_figures():
     s = "Interrupted by Covid-19, see www.gov.uk/uploads/sites/5/2014/03/review.pdf and SCH9 SL001; 429 cases."
     assert [c[2] for c in candidates(s, "count")] == ["429"]
+
+
+def test_numbers_made_into_adjectives_are_not_counts_and_ratings_are_typed():
+    s = "Our two-part review of a 12-month order found twenty-one CRCs, two-thirds of them rated ‘Good’."
+    assert [c[2] for c in candidates(s, "count")] == ["twenty-one"]
+    assert [c[2] for c in candidates(s, "percent")] == ["two-thirds"]
+    assert [c[2] for c in candidates(s, "rating")] == ["Good"]
+    assert candidates("Good practice was found.", "rating") == []
 
 
 def test_name_candidates_skip_words_the_question_already_has():
