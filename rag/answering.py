@@ -292,9 +292,12 @@ def _value_score(
         words = [w.lower().strip(",") for w in value[2].split()]
         if type_noun and words and words[-1].rstrip("s") == type_noun.rstrip("s"):
             score += 1.5  # "Which panel ...?" -> "... Advisory Panel"
+        # Words that only echo the question are no answer ("Which CRC ...?" -> "CRC"); the
+        # kind of thing asked for is not an echo ("Which review ...?" -> "Lammy Review").
         content = [w for w in words if w not in _CONNECTORS]
         if content:
-            score -= 1.5 * sum(w in question_words for w in content) / len(content)
+            echoes = sum(w in question_words and w.rstrip("s") != type_noun.rstrip("s") for w in content)
+            score -= 1.5 * echoes / len(content)
     return score
 
 
@@ -315,7 +318,7 @@ def extract_answer(
     term_set = set(terms)
     focus = focus_terms(question)
     question_words = frozenset(re.sub(r"['’]s$", "", w.lower().strip("?,.'’")) for w in question.split())
-    noun = re.search(r"(?i)\b(?:which|what)\s+(?:\w+\s+)?(panel|review|scale|prison|organisation|company|body|"
+    noun = re.search(r"(?i)\b(?:which|what)\s+(?:\w+\s+){0,2}(panel|review|scale|prison|organisation|company|body|"
                      r"division|owner|office|team|report|act|inspectorate|agency|court|programme|scheme)\b", question)
     type_noun = noun.group(1).lower() if noun else ""
     question_values = {c[2].lower() for k in ("percent", "money", "count", "date") for c in candidates(question, k)}
