@@ -92,7 +92,22 @@ _NOT_NAME_WORDS = set(
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[”’\"]?\s+(?=[A-Z“‘\"(£0-9•–-])|\n+")
 _FALLBACK = {"count": "percent"}
+CHANGE_PENALTY = 0.2
 _YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s?[/–-]\s?(\d{2,4}))?\b")
+
+
+_CHANGE_WORDS = (r"ris\w*|rose|increas\w*|fall\w*|fell|drop\w*|reduc\w*|decreas\w*|declin\w*|cut|grow\w*|grew"
+                 r"|up|down|higher|lower|more|less|fewer|improv\w*|change\w*")
+# "has risen by 20%", "a reduction of 84%", "an 85% reduction", "up 12%".
+_CHANGE_BEFORE = re.compile(rf"\b(?:{_CHANGE_WORDS})\b(?:\s+\w+){{0,2}}\s+(?:by|of)\s*$|\b(?:up|down)\s*$", re.I)
+_CHANGE_AFTER = re.compile(rf"^\s*(?:{_CHANGE_WORDS})\b", re.I)
+_CHANGE_QUESTION = re.compile(rf"\bby how much\b|\bhow much did\b|\b(?:{_CHANGE_WORDS})\b", re.I)
+
+
+def is_change(sentence: str, value: tuple[int, int, str]) -> bool:
+    """Whether a figure measures a change ("risen by 20%", "an 85% reduction") rather than a level."""
+    return bool(_CHANGE_BEFORE.search(sentence[max(0, value[0] - 40): value[0]])
+                or _CHANGE_AFTER.match(sentence[value[1]: value[1] + 20]))
 
 
 @dataclass(frozen=True)
@@ -325,6 +340,7 @@ def extract_answer(
     # Both ends of a range the question states ("caseloads of 55–70") are given, not asked.
     question_values |= {n for v in question_values for n in re.findall(r"\d[\d,.]*", v)}
     asked_years = years_in(question)
+    asks_change = bool(_CHANGE_QUESTION.search(question))
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None
     if kind == "name":
@@ -364,11 +380,18 @@ def extract_answer(
                 values,
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_noun, question_words), -c[0]),
             )
+            # "risen by 20%" measures a change; a question about a share or a level is not
+            # answered by it, and a question about a change is answered by nothing else.
+            shape_penalty = 0.0
+            if kind in ("percent", "number"):
+                change = is_change(sentence, value)
+                if change != asks_change:
+                    shape_penalty = CHANGE_PENALTY
             # The thing asked about right after the figure ("165 cases") is strong evidence.
             focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) else 0.0
             semantic = sentence_similarity(hit.chunk.id, s, e) if sentence_similarity else 0.0
             score = (0.2 * sentence_cov + 0.45 * context_cov + 0.35 * passage_cov + focus_bonus + semantic_weight * semantic
-                     - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty)
+                     - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty - shape_penalty)
             if best is None or score > best[0]:
                 best = (score, hit.rank, s, e, value)
     if best is None or best[0] < threshold:

@@ -122,3 +122,16 @@ def test_the_answers_passage_is_cited_first_and_the_rest_keep_their_order():
     hits = ["a", "b", "c", "d"]
     assert answer_first(hits, 3) == (["c", "a", "b", "d"], 1)
     assert answer_first(hits, None) == (hits, None)
+
+
+def test_figures_that_measure_a_change_are_told_from_levels():
+    from rag.answering import is_change
+
+    def change(s: str, v: str) -> bool:
+        i = s.index(v)
+        return is_change(s, (i, i + len(v), v))
+
+    assert change("the number has risen by 20%, from 429 to 517", "20%")
+    assert change("an 85% reduction in the ten years", "85%")
+    assert not change("the proportion has remained stable, at 0.2%.", "0.2%")
+    assert not change("in just 32 per cent of cases", "32 per cent")
