@@ -18,9 +18,11 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from rag.corpus import MAX_DOCUMENT_BYTES, TEXT_SUFFIXES, decode_text
 from rag.errors import DocumentError
 from rag.html_text import html_to_text
+
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
+MAX_DOCUMENT_BYTES = 50_000_000
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -73,6 +75,25 @@ def read_document(name: str, raw: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) ->
         )
     # Exactly the decoded bytes (a UTF-8 BOM, if any, stays as U+FEFF) so spans match rag.corpus.
     return Extracted(text=decode_text(name, raw), format="text")
+
+
+def decode_text(name: str, raw: bytes) -> str:
+    """A text report exactly as decoded: citations are spans of this string."""
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise DocumentError(
+            f"{name} is {len(raw) / 1e6:.0f} MB; the limit is {MAX_DOCUMENT_BYTES / 1e6:.0f} MB."
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            f"{name} is not valid UTF-8 (byte {exc.start}); convert it to UTF-8 first."
+        ) from exc
+    if "\x00" in text:
+        raise DocumentError(f"{name} contains NUL bytes: it looks binary, not text.")
+    if not text.strip():
+        raise DocumentError(f"{name} is empty.")
+    return text
 
 
 def page_of(pages: tuple[int, ...], offset: int) -> int | None:
