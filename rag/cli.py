@@ -50,30 +50,139 @@ def main(ctx: click.Context, index_dir: Path | None, seeds_dir: Path | None, mod
     ctx.obj = {"settings": settings}
 
 
-@main.command()
-@click.option("--force", is_flag=True, help="rebuild even if the index is up to date")
-@click.pass_context
-def build(ctx: click.Context, force: bool) -> None:
-    """(Re)build the index from the seeds directory."""
-    from rag.corpus import load_corpus
+def _load_encoder(s: Settings):
     from rag.embedding import describe, load_encoder
-    from rag.indexing import build_index, expectations, index_status
 
-    s = _settings(ctx)
     click.echo(f"Loading model ({s.model})...", err=True)
     encoder = load_encoder(s.model, threads=None)
     click.echo(f"Model: {describe(encoder)}", err=True)
-    docs = load_corpus(s.seeds_dir)
-    if not force:
-        why = index_status(s, expectations(s, docs, encoder.name, encoder.sha256))
-        if why is None:
-            click.echo(f"Index in {s.index_dir} is up to date ({len(docs)} documents); nothing to do. "
-                       "Use --force to rebuild.")
-            return
-        click.echo(f"Building: {why}", err=True)
-    click.echo(f"Cleaning, chunking and embedding {len(docs)} documents...", err=True)
-    result = build_index(s, encoder, docs, progress=True)
-    click.echo(f"Built {result.path}: {result.documents} documents, {result.chunks} chunks in {result.seconds:.1f} s.")
+    return encoder
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _print_build(result) -> None:
+    if result.skipped:
+        click.echo(f"Index {result.path} is up to date ({result.documents} documents, {result.chunks} chunks); "
+                   "nothing to do. Use --force to rebuild.")
+        return
+    reused = result.documents - len(result.embedded)
+    click.echo(f"Index {result.path}: {result.documents} documents ({len(result.embedded)} embedded, {reused} reused"
+               + (f", {len(result.removed)} removed" if result.removed else "")
+               + f"), {result.chunks} chunks in {result.seconds:.1f} s.")
+    for name, why in result.rejected:
+        click.secho(f"Skipped {name}: {why}", fg="yellow", err=True)
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="re-embed every report, not only new or changed ones")
+@click.pass_context
+def build(ctx: click.Context, force: bool) -> None:
+    """Index the reports in the library directory (seeds/), embedding only new or changed ones.
+
+    Unreadable files are skipped with a warning; the rest are indexed. The new
+    index version replaces the old one atomically: a running server switches
+    to it within a second, and an interrupted build leaves the old one in place."""
+    from rag.library import sync_library
+
+    s = _settings(ctx)
+    encoder = _load_encoder(s)
+    _print_build(sync_library(s, encoder, force=force, progress=True, report=_say))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--title", help="title (one file only; default: the file's own metadata, else its name)")
+@click.option("--date", help="publication date YYYY[-MM[-DD]] (default: the file's own metadata)")
+@click.option("--publisher", help="publisher (default: the file's own metadata)")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@click.pass_context
+def add(ctx: click.Context, paths: tuple[Path, ...], title: str | None, date: str | None, publisher: str | None,
+        as_json: bool) -> None:
+    """Add reports (PDF, HTML, text; files or directories) to the library and the index.
+
+    Each file is copied into the library under its own name (an existing name is
+    replaced) and only new or changed reports are embedded. A file that cannot be
+    read is rejected with the reason and the others still go in; the exit code
+    is then 3."""
+    from rag.library import Upload, add_documents, collect_files
+
+    s = _settings(ctx)
+    files, problems = collect_files(list(paths))
+    if title and len(files) > 1:
+        raise click.UsageError("--title applies to one file; give one file or set titles in seeds/manifest.json.")
+    uploads = []
+    for f in files:
+        try:
+            uploads.append(Upload(f.name, f.read_bytes(), {"title": title, "date": date, "publisher": publisher}))
+        except OSError as exc:
+            problems.append((str(f), f"cannot read it: {exc.strerror or exc}"))
+    result = None
+    if uploads:
+        encoder = _load_encoder(s)
+        result = add_documents(s, encoder, uploads, progress=True, report=_say)
+    rejected = problems + (result.rejected if result else [])
+    if as_json:
+        click.echo(json.dumps({
+            "added": result.added if result else [], "replaced": result.replaced if result else [],
+            "unchanged": result.unchanged if result else [],
+            "rejected": [{"name": n, "reason": r} for n, r in rejected],
+            "index": result.build.path if result and result.build else None,
+        }, indent=2))
+    else:
+        if result:
+            for label, names in (("Added", result.added), ("Replaced", result.replaced),
+                                 ("Unchanged", result.unchanged)):
+                if names:
+                    click.echo(f"{label}: {', '.join(names)}")
+            if result.build:
+                _print_build(result.build)
+        for name, why in rejected:
+            click.secho(f"Rejected {name}: {why}", fg="red", err=True)
+    if rejected:
+        sys.exit(3)
+
+
+@main.command()
+@click.argument("docs", nargs=-1, required=True)
+@click.pass_context
+def remove(ctx: click.Context, docs: tuple[str, ...]) -> None:
+    """Remove reports (by file name, as `rag documents` lists them) from the library and the index."""
+    from rag.library import remove_documents
+
+    s = _settings(ctx)
+    encoder = _load_encoder(s)
+    result = remove_documents(s, encoder, list(docs), report=_say)
+    click.echo(f"Removed: {', '.join(docs)}")
+    _print_build(result)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def documents(ctx: click.Context, as_json: bool) -> None:
+    """List the reports in the index, and library changes not indexed yet."""
+    from rag.corpus import display_date, scan_library
+    from rag.store import load_index, pending_changes
+
+    s = _settings(ctx)
+    stored = load_index(s.index_dir)
+    rows = [
+        {"doc": d.doc, "title": d.title, "date": d.date, "format": d.format, "chunks": d.chunks,
+         "pages": len(d.pages) or None}
+        for d in stored.documents.values()
+    ]
+    pending = pending_changes(scan_library(s.seeds_dir), stored)
+    if as_json:
+        click.echo(json.dumps({"index": stored.path.name, "documents": rows,
+                               "pending": pending.describe() if pending else None}, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['doc']}  {display_date(r['date'])}  {r['format']}  {r['chunks']} chunks  {r['title']}")
+    if pending:
+        click.secho(pending.describe(), fg="yellow", err=True)
 
 
 def _print_answer(resp, width: int = 100) -> None:
@@ -86,7 +195,8 @@ def _print_answer(resp, width: int = 100) -> None:
         click.secho(f"Answer: {resp.message}", bold=True)
     click.echo()
     for c in resp.citations:
-        click.secho(f"[{c.rank}] {c.title} ({c.date}), {c.doc} chars {c.start}-{c.end}", fg="cyan")
+        page = f", page {c.page}" if c.page else ""
+        click.secho(f"[{c.rank}] {c.title} ({c.date}), {c.doc} chars {c.start}-{c.end}{page}", fg="cyan")
         snippet = c.text if len(c.text) <= 600 else c.text[:600] + "…"
         click.echo(textwrap.fill(" ".join(snippet.split()), width, initial_indent="    ", subsequent_indent="    "))
     click.echo()
@@ -105,6 +215,8 @@ def ask(ctx: click.Context, question: str, k: int, doc: str | None, year: int | 
     from rag.service import load_service
 
     service = load_service(_settings(ctx))
+    if service.pending:
+        click.secho(f"Note: {service.pending.describe()}", fg="yellow", err=True)
     resp = service.ask(question, k=k, doc=doc, year=year, mode=mode)  # type: ignore[arg-type]
     if as_json:
         click.echo(json.dumps(resp.model_dump(), ensure_ascii=False, indent=2))

@@ -48,3 +48,24 @@ class IndexCorrupt(RagError):
 class ModelError(RagError):
     exit_code = 5
     http_status = 503
+
+
+class IndexBusy(RagError):
+    """Another process is writing the index; writers take turns."""
+
+    exit_code = 6
+    http_status = 409
+
+
+class NotAuthorised(RagError):
+    """A write to the library without the configured bearer token."""
+
+    exit_code = 2
+    http_status = 401
+
+
+class WritesDisabled(RagError):
+    """Library writes over HTTP need a token in the settings; none is configured."""
+
+    exit_code = 2
+    http_status = 403

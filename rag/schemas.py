@@ -12,6 +12,8 @@ class Citation(BaseModel):
     date: str
     start: int = Field(description="start of the passage in the original file (Python str index, UTF-8 decoded)")
     end: int = Field(description="end (exclusive) of the passage in the original file")
+    page: int | None = Field(None, description="PDF page (1-based) where the passage starts; null for other formats")
+    end_page: int | None = Field(None, description="PDF page where the passage ends")
     text: str = Field(description="the passage, cleaned of layout debris")
     score: float = Field(description="fused retrieval score")
     dense_score: float | None = None
@@ -24,6 +26,7 @@ class Span(BaseModel):
     doc: str
     start: int
     end: int
+    page: int | None = None
 
 
 class AskResponse(BaseModel):
@@ -61,6 +64,9 @@ class DocumentSummary(BaseModel):
     publisher: str
     chunks: int
     chars: int
+    format: str = "text"
+    pages: int | None = Field(None, description="number of pages (PDF only)")
+    sha256: str = Field("", description="sha256 of the original file's bytes")
 
 
 class Health(BaseModel):
@@ -69,4 +75,6 @@ class Health(BaseModel):
     chunks: int = 0
     model: str = ""
     built_at: str = ""
+    index_version: str = ""
+    pending: str | None = Field(None, description="library changes the index does not include yet")
     detail: str | None = None

@@ -17,15 +17,16 @@ import numpy as np
 
 from rag.answering import extract_answer
 from rag.chunking import context_header
-from rag.corpus import Document, load_corpus
+from rag.corpus import Document, scan_library
 from rag.embedding import Encoder, load_encoder
-from rag.errors import BadQuestion, UnknownDocument
+from rag.errors import BadQuestion, DocumentError, UnknownDocument
 from rag.indexing import expectations
 from rag.lexical import BM25
+from rag.readers import page_of
 from rag.retrieval import MODES, Hit, Mode, SearchIndex, answer_first, search
 from rag.schemas import AskResponse, Citation, Span
 from rag.settings import Settings
-from rag.store import StoredIndex, load_index
+from rag.store import PendingChanges, StoredIndex, load_index, pending_changes
 
 NOT_FOUND = "not found in the reports"
 
@@ -39,6 +40,7 @@ class QAService:
     documents: dict[str, Document]
     headers: dict[str, str]
     doc_years: dict[str, int | None] = field(default_factory=dict)
+    pending: PendingChanges | None = None  # library changes not in this index yet
     _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -104,7 +106,9 @@ class QAService:
         d = self.documents[hit.chunk.doc]
         return Citation(
             rank=hit.rank, doc=d.doc, title=d.title, date=d.display_date,
-            start=hit.chunk.start, end=hit.chunk.end, text=hit.chunk.text, score=round(hit.score, 6),
+            start=hit.chunk.start, end=hit.chunk.end, page=page_of(d.pages, hit.chunk.start),
+            end_page=page_of(d.pages, max(hit.chunk.start, hit.chunk.end - 1)),
+            text=hit.chunk.text, score=round(hit.score, 6),
             dense_score=None if hit.dense_score is None else round(hit.dense_score, 6),
             dense_rank=hit.dense_rank,
             lexical_score=None if hit.lexical_score is None else round(hit.lexical_score, 6),
@@ -154,7 +158,7 @@ class QAService:
             start, end = self.original_span(
                 chunk.doc, chunk.clean_start + found.sentence_start, chunk.clean_start + found.sentence_end
             )
-            span = Span(doc=chunk.doc, start=start, end=end)
+            span = Span(doc=chunk.doc, start=start, end=end, page=page_of(self.documents[chunk.doc].pages, start))
         # The passage the answer comes from is cited first: it is the evidence.
         cited, answer_rank = answer_first(hits, found.hit_rank)
         cited = cited[:k]
@@ -186,18 +190,37 @@ def build_search_index(stored: StoredIndex, documents: dict[str, Document]) -> S
     )
 
 
+def stored_documents(stored: StoredIndex) -> dict[str, Document]:
+    """The documents as the index holds them: the texts its citations index into."""
+    return {
+        name: Document(
+            doc=i.doc, title=i.title, date=i.date, publisher=i.publisher, text=stored.texts[name], sha256=i.sha256,
+            kind=i.kind, date_note=i.date_note, format=i.format, pages=tuple(i.pages), source_key=i.source_key,
+        )
+        for name, i in stored.documents.items()
+    }
+
+
+def library_changes(settings: Settings, stored: StoredIndex) -> PendingChanges | None:
+    """What the library holds that the index does not yet; None if the library cannot be read."""
+    try:
+        return pending_changes(scan_library(settings.seeds_dir), stored)
+    except DocumentError:
+        return None
+
+
 def load_service(settings: Settings, encoder: Encoder | None = None) -> QAService:
-    """Load model, corpus and index, refusing a stale or corrupt index."""
+    """Load model and index, refusing a stale (other model/chunking) or corrupt index."""
     encoder = encoder or load_encoder(settings.model, threads=settings.threads)
-    docs = load_corpus(settings.seeds_dir)
-    stored = load_index(settings.index_dir, expectations(settings, docs, encoder.name, encoder.sha256))
-    documents = {d.doc: d for d in docs}
+    stored = load_index(settings.index_dir, expectations(settings, encoder.name, encoder.sha256))
+    documents = stored_documents(stored)
     return QAService(
         settings=settings,
         encoder=encoder,
         stored=stored,
         index=build_search_index(stored, documents),
         documents=documents,
-        headers={d.doc: context_header(d) for d in docs},
-        doc_years={d.doc: d.year for d in docs},
+        headers={d.doc: context_header(d) for d in documents.values()},
+        doc_years={d.doc: d.year for d in documents.values()},
+        pending=library_changes(settings, stored),
     )

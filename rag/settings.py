@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -61,3 +61,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     threads: int = Field(1, ge=1, description="torch intra-op threads for query encoding "
                          "(1 halves the p95 under concurrent load on 2 cores; see eval/bench.py)")
+
+    # Library writes over HTTP (POST/DELETE /documents). No token: those endpoints are disabled.
+    api_token: SecretStr | None = Field(None, description="bearer token for POST/DELETE /documents")
+    max_upload_bytes: int = Field(50_000_000, ge=1024, description="largest report accepted by POST /documents")
+    reload_interval: float = Field(1.0, ge=0.0, description="seconds between checks for a new index version "
+                                   "(0: never; the server then needs a restart after `rag build`)")

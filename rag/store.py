@@ -7,15 +7,20 @@
                               package versions, and the sha256 of every file below
         vectors.faiss         FAISS inner-product index over normalised vectors
         chunks.jsonl          one chunk record a line (document, spans, text)
-        documents.json        title, date, publisher, sha256 of each document
+        documents.json        title, date, publisher, sha256, format and pages of each document
+        texts.jsonl           each document's text as indexed (citations index into it), so a
+                              version is self-contained: it answers correctly for what it holds
+                              whatever happens to the library directory meanwhile
         offsets.npz           cleaned->original character map per document
         sentences.npz         sentence spans of every chunk and their embeddings (float16),
                               so answer selection needs no encoding at query time
 
 A build writes a new version directory and only then points CURRENT at it, so a
 crash mid-build leaves the previous index loadable. Loading verifies checksums
-(corrupt), the corpus fingerprint and build settings (stale), and refuses with
-a message that says how to rebuild.
+(corrupt) and the model, chunking and format (stale), and refuses with a
+message that says how to rebuild. Reports added to or changed in the library
+since the build are not an error: the index still answers correctly for the
+texts it holds, and `pending_changes` says what `rag build` would index.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -33,11 +40,11 @@ from pathlib import Path
 import numpy as np
 
 from rag.chunking import Chunk
-from rag.errors import IndexCorrupt, IndexMissing, IndexStale
+from rag.errors import IndexBusy, IndexCorrupt, IndexMissing, IndexStale
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "CURRENT"
-FILES = ("vectors.faiss", "chunks.jsonl", "documents.json", "offsets.npz", "sentences.npz")
+FILES = ("vectors.faiss", "chunks.jsonl", "documents.json", "texts.jsonl", "offsets.npz", "sentences.npz")
 REBUILD_HINT = "Rebuild it with `rag build --force` (or `make serve`, which builds a missing index)."
 
 
@@ -52,6 +59,9 @@ class DocInfo:
     chunks: int = 0
     date_note: str = ""
     kind: str = ""
+    format: str = "text"
+    pages: list[int] = field(default_factory=list)
+    source_key: str = ""
 
 
 @dataclass
@@ -61,6 +71,7 @@ class StoredIndex:
     faiss_index: object  # faiss.Index
     chunks: list[Chunk]
     documents: dict[str, DocInfo]
+    texts: dict[str, str] = field(repr=False)
     offsets: dict[str, np.ndarray] = field(repr=False)
     sentences: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
 
@@ -98,9 +109,10 @@ def write_index(
     faiss_index: object,
     chunks: list[Chunk],
     documents: list[DocInfo],
+    texts: dict[str, str],
     offsets: dict[str, np.ndarray],
     sentences: dict[str, np.ndarray],
-    keep_versions: int = 2,
+    keep_versions: int = 3,
 ) -> Path:
     """Write a complete new version, fsync it, then switch CURRENT to it."""
     import faiss
@@ -116,6 +128,9 @@ def write_index(
         (tmp / "documents.json").write_text(
             json.dumps([d.__dict__ for d in documents], ensure_ascii=False, indent=1), encoding="utf-8"
         )
+        with (tmp / "texts.jsonl").open("w", encoding="utf-8") as fh:
+            for d in documents:
+                fh.write(json.dumps({"doc": d.doc, "text": texts[d.doc]}, ensure_ascii=False) + "\n")
         with (tmp / "offsets.npz").open("wb") as fh:
             np.savez_compressed(fh, **{d: a.astype(np.int32) for d, a in offsets.items()})
         with (tmp / "sentences.npz").open("wb") as fh:
@@ -138,6 +153,34 @@ def write_index(
         raise
     _prune(index_dir, keep=keep_versions)
     return final
+
+
+@contextmanager
+def write_lock(index_dir: Path, wait: float = 900.0) -> Iterator[None]:
+    """One writer at a time, across processes (`rag build`, `rag add`, HTTP uploads).
+
+    An advisory flock dies with its process, so a killed build never leaves the
+    index locked."""
+    import fcntl
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("a+") as fh:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise IndexBusy(
+                        f"another process has been updating the index in {index_dir} for over "
+                        f"{wait:.0f} s; try again when it finishes."
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _prune(index_dir: Path, keep: int) -> None:
@@ -166,8 +209,6 @@ def check_fresh(manifest: dict, expected: dict) -> None:
     problems = []
     if manifest.get("format_version") != FORMAT_VERSION:
         problems.append(f"index format {manifest.get('format_version')} (this version reads {FORMAT_VERSION})")
-    if manifest.get("corpus_fingerprint") != expected.get("corpus_fingerprint"):
-        problems.append("the reports in the seeds directory changed since it was built")
     if manifest.get("model", {}).get("name") != expected["model"]["name"] or (
         expected["model"].get("sha256") and manifest.get("model", {}).get("sha256") != expected["model"]["sha256"]
     ):
@@ -207,6 +248,11 @@ def load_index(index_dir: Path, expected: dict | None = None) -> StoredIndex:
         documents = {
             d["doc"]: DocInfo(**d) for d in json.loads((version / "documents.json").read_text(encoding="utf-8"))
         }
+        texts = {}
+        for line in (version / "texts.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                texts[record["doc"]] = record["text"]
         with np.load(version / "offsets.npz", allow_pickle=False) as npz:
             offsets = {k: npz[k] for k in npz.files}
         with np.load(version / "sentences.npz", allow_pickle=False) as npz:
@@ -219,4 +265,43 @@ def load_index(index_dir: Path, expected: dict | None = None) -> StoredIndex:
         )
     if len(sentences.get("chunk_ptr", ())) != len(chunks) + 1:
         raise IndexCorrupt(f"the sentence table in {version} does not match its chunks. {REBUILD_HINT}")
-    return StoredIndex(version, manifest, index, chunks, documents, offsets, sentences)
+    if set(texts) != set(documents) or set(offsets) != set(documents) or {c.doc for c in chunks} - set(documents):
+        raise IndexCorrupt(f"the documents in {version} do not match its chunks and texts. {REBUILD_HINT}")
+    return StoredIndex(version, manifest, index, chunks, documents, texts, offsets, sentences)
+
+
+@dataclass(frozen=True)
+class PendingChanges:
+    """What the library holds that the live index does not (or the reverse)."""
+
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    def describe(self) -> str:
+        parts = [f"{label}: {', '.join(names)}" for label, names in
+                 (("new", self.added), ("changed", self.changed), ("removed", self.removed)) if names]
+        return "the library has changes the index does not include yet (" + "; ".join(parts) + \
+            "). The index still answers from the reports it holds; run `rag build` to include them."
+
+
+def pending_changes(sources: list, stored: StoredIndex) -> PendingChanges:
+    """Compare the library's files (corpus.SourceFile) with what the index was built from.
+
+    Files the last build rejected (unreadable) count as pending only once they change."""
+    rejected = stored.manifest.get("rejected", {})
+    names = {s.name for s in sources}
+    added, changed = [], []
+    for s in sources:
+        if rejected.get(s.name, {}).get("source_key") == s.key:
+            continue
+        info = stored.documents.get(s.name)
+        if info is None:
+            added.append(s.name)
+        elif info.source_key != s.key:
+            changed.append(s.name)
+    removed = sorted(d for d in stored.documents if d not in names)
+    return PendingChanges(added, changed, removed)

@@ -78,7 +78,7 @@ def test_documents_lists_every_report_with_its_metadata(client: TestClient, orig
     docs = r.json()
     assert sorted(d["doc"] for d in docs) == sorted(originals)
     for d in docs:
-        assert set(d) == {"doc", "title", "date", "publisher", "chunks", "chars"}
+        assert set(d) == {"doc", "title", "date", "publisher", "chunks", "chars", "format", "pages", "sha256"}
         assert d["title"] and d["date"] and d["chunks"] > 0
         assert d["chars"] == len(originals[d["doc"]])
 
@@ -377,13 +377,18 @@ def test_preflight_refuses_a_missing_index(seed_settings: Settings, tmp_path: Pa
         preflight(seed_settings.model_copy(update={"index_dir": tmp_path / "none"}))
 
 
-def test_preflight_refuses_an_index_of_other_reports(seed_settings: Settings, seed_index: Path, tmp_path: Path) -> None:
+def test_preflight_accepts_an_index_behind_the_library(seed_settings: Settings, seed_index: Path, tmp_path: Path) -> None:
+    """A report changed since the build is pending, not fatal: the index holds the texts it cites."""
     seeds = tmp_path / "seeds"
     shutil.copytree(seed_settings.seeds_dir, seeds)
     edited = seeds / LONDON
     edited.write_text(edited.read_text(encoding="utf-8") + "\nA late correction.\n", encoding="utf-8")
+    preflight(seed_settings.model_copy(update={"seeds_dir": seeds}))
+
+
+def test_preflight_refuses_an_index_built_with_other_chunking(seed_settings: Settings, seed_index: Path) -> None:
     with pytest.raises(IndexStale, match="rebuild|Rebuild"):
-        preflight(seed_settings.model_copy(update={"seeds_dir": seeds}))
+        preflight(seed_settings.model_copy(update={"chunk_tokens": 128}))
 
 
 def test_preflight_refuses_a_damaged_index(seed_settings: Settings, seed_index: Path, tmp_path: Path) -> None:

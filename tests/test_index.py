@@ -1,4 +1,4 @@
-"""The index round-trips, and a stale or corrupt one is refused with a rebuild hint."""
+"""The index round-trips, updates incrementally, and a stale or corrupt one is refused with a rebuild hint."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from rag.corpus import load_corpus
+from rag.corpus import scan_library
 from rag.errors import IndexCorrupt, IndexMissing, IndexStale
-from rag.indexing import build_index, expectations, index_status
+from rag.indexing import build_index, expectations, index_status, update_index
 from rag.settings import Settings
-from rag.store import current_version, load_index
+from rag.store import current_version, load_index, pending_changes
 
 
 @pytest.fixture()
@@ -23,7 +23,7 @@ def index_copy(seed_settings: Settings, seed_index: Path, tmp_path: Path) -> Set
 
 
 def _expected(settings: Settings, encoder) -> dict:
-    return expectations(settings, load_corpus(settings.seeds_dir), encoder.name, encoder.sha256)
+    return expectations(settings, encoder.name, encoder.sha256)
 
 
 def test_round_trip_keeps_chunks_vectors_and_documents(seed_settings, seed_index, encoder):
@@ -40,15 +40,43 @@ def test_missing_index_says_how_to_build(tmp_path, encoder, seed_settings):
         load_index(tmp_path / "nothing-here")
 
 
-def test_changed_corpus_makes_the_index_stale(index_copy, encoder, tmp_path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(index_copy.seeds_dir, seeds)
-    with (seeds / "003_97cfb1dd66e4e149.txt").open("a", encoding="utf-8") as fh:
-        fh.write("\nA late correction.\n")
-    settings = index_copy.model_copy(update={"seeds_dir": seeds})
-    with pytest.raises(IndexStale, match="rag build --force"):
-        load_index(settings.index_dir, _expected(settings, encoder))
-    assert "stale" in index_status(settings, _expected(settings, encoder))
+@pytest.fixture()
+def library_copy(index_copy: Settings, tmp_path: Path) -> Settings:
+    """A private copy of the seed library too, for tests that change reports."""
+    shutil.copytree(index_copy.seeds_dir, tmp_path / "seeds")
+    return index_copy.model_copy(update={"seeds_dir": tmp_path / "seeds"})
+
+
+def test_a_changed_report_is_pending_not_fatal_and_only_it_is_re_embedded(library_copy, encoder):
+    settings = library_copy
+    target = "003_97cfb1dd66e4e149.txt"
+    with (settings.seeds_dir / target).open("a", encoding="utf-8") as fh:
+        fh.write("\nA late correction: 4,321 cases were reviewed again in 2026.\n")
+    before = load_index(settings.index_dir, _expected(settings, encoder))  # still loads: it holds the old text
+    pending = pending_changes(scan_library(settings.seeds_dir), before)
+    assert pending.changed == [target] and not pending.added and not pending.removed
+    assert "rag build" in pending.describe()
+
+    result = update_index(settings, encoder)
+    assert result.embedded == (target,)
+    after = load_index(settings.index_dir, _expected(settings, encoder))
+    assert not pending_changes(scan_library(settings.seeds_dir), after)
+    assert "4,321 cases" in after.texts[target]
+    # Unchanged reports keep their chunks and vectors exactly.
+    other = "001_077a6287ac014f02.txt"
+    old_ids = [c.id for c in before.chunks if c.doc == other]
+    new_ids = [c.id for c in after.chunks if c.doc == other]
+    assert [c.text for c in before.chunks if c.doc == other] == [c.text for c in after.chunks if c.doc == other]
+    assert (before.faiss_index.reconstruct_n(old_ids[0], len(old_ids))
+            == after.faiss_index.reconstruct_n(new_ids[0], len(new_ids))).all()
+    assert update_index(settings, encoder).skipped  # nothing left to do
+
+
+def test_an_unchanged_library_is_not_rebuilt(index_copy, encoder):
+    before = current_version(index_copy.index_dir)
+    assert update_index(index_copy, encoder).skipped
+    assert current_version(index_copy.index_dir) == before
+    assert "stale" not in (index_status(index_copy, _expected(index_copy, encoder)) or "")
 
 
 def test_changed_chunking_settings_make_the_index_stale(index_copy, encoder):

@@ -58,6 +58,7 @@ def create_app(settings: Settings, service: QAService | None = None, loader: Loa
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state.start(settings, loader)
         yield
+        state.stop()
 
     app = FastAPI(
         title="Probation reports QA",
@@ -73,7 +74,7 @@ def create_app(settings: Settings, service: QAService | None = None, loader: Loa
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_offline_docs(app)
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

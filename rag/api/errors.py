@@ -77,17 +77,22 @@ class BodyLimit:
     arrives, since a client need not declare its length.
     """
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES, upload_limit: int = MAX_BODY_BYTES,
+                 upload_path: str = "/documents") -> None:
         self.app = app
         self.limit = limit
+        self.upload_limit = upload_limit
+        self.upload_path = upload_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        is_upload = scope["method"] == "POST" and scope.get("path", "").rstrip("/") == self.upload_path
+        limit = self.upload_limit if is_upload else self.limit
         declared = dict(scope.get("headers", ())).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._refuse(scope, send)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._refuse(scope, send, limit)
             return
         # Read the (small) body here so an over-long chunked body is refused cleanly,
         # then replay it to the app.
@@ -100,8 +105,8 @@ class BodyLimit:
                 return
             body = message.get("body", b"")
             size += len(body)
-            if size > self.limit:
-                await self._refuse(scope, send)
+            if size > limit:
+                await self._refuse(scope, send, limit)
                 return
             chunks.append(body)
             more = message.get("more_body", False)
@@ -118,10 +123,9 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        response = JSONResponse(
-            {"detail": f"the request body is larger than {self.limit // 1024} KiB."}, status_code=413
-        )
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
+        size = f"{limit / 1e6:.0f} MB" if limit >= 1_000_000 else f"{limit // 1024} KiB"
+        response = JSONResponse({"detail": f"the request body is larger than {size}."}, status_code=413)
         await response(scope, _no_receive, send)
 
 

@@ -24,5 +24,28 @@ class SpanText(BaseModel):
     after: str = Field(description="up to `context` characters following the span")
 
 
+class RejectedDocument(BaseModel):
+    name: str
+    reason: str
+
+
+class AddResponse(BaseModel):
+    added: list[str] = Field(description="new reports")
+    replaced: list[str] = Field(description="reports whose file or metadata changed; their old chunks are gone")
+    unchanged: list[str] = Field(description="reports identical to what the library already holds")
+    rejected: list[RejectedDocument] = Field(description="reports left out, each with the reason")
+    index_version: str
+    documents: int
+    chunks: int
+    seconds: float
+
+
+class RemoveResponse(BaseModel):
+    removed: list[str]
+    index_version: str
+    documents: int
+    chunks: int
+
+
 class ErrorResponse(BaseModel):
     detail: str = Field(description="what went wrong, written for the person asking")

@@ -17,22 +17,26 @@ FACTORY = "rag.api.server:app_from_env"
 
 def preflight(settings: Settings) -> None:
     """Raise IndexMissing / IndexStale / IndexCorrupt / ModelError / DocumentError if serving would fail."""
-    from rag.corpus import load_corpus
     from rag.embedding import resolve_model_path, weights_sha256
     from rag.indexing import expectations
     from rag.store import load_index
 
-    docs = load_corpus(settings.seeds_dir)
     path = resolve_model_path(settings.model)
     sha = weights_sha256(path) if Path(path).is_dir() else ""
     # load_index checks freshness first, then every file's checksum: the full check, minus the model.
-    load_index(settings.index_dir, expectations(settings, docs, settings.model, sha))
+    load_index(settings.index_dir, expectations(settings, settings.model, sha))
 
 
 def export_settings(settings: Settings) -> None:
     """Put every setting in the environment so worker processes rebuild the same Settings."""
+    from pydantic import SecretStr
+
     for name, value in settings.model_dump().items():
-        os.environ[f"RAG_{name.upper()}"] = str(value)
+        key = f"RAG_{name.upper()}"
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
 
 
 def app_from_env():  # -> FastAPI; imported lazily so `rag --help` stays fast

@@ -6,16 +6,23 @@ the same indices citations carry — so `text[start:end]` is the cited passage.
 
 from __future__ import annotations
 
+import hmac
+import threading
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import SecretStr
 
-from rag.api.deps import ServiceDep
-from rag.api.schemas import DocumentText, ErrorResponse, SpanText
+from rag.api.deps import ServiceDep, StateDep
+from rag.api.schemas import AddResponse, DocumentText, ErrorResponse, RejectedDocument, RemoveResponse, SpanText
 from rag.corpus import Document
-from rag.errors import UnknownDocument
+from rag.embedding import Encoder, load_encoder
+from rag.errors import DocumentError, NotAuthorised, UnknownDocument, WritesDisabled
+from rag.library import Upload, add_documents, remove_documents
 from rag.schemas import DocumentSummary
 from rag.service import QAService
+from rag.settings import Settings
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -44,7 +51,8 @@ def list_documents(service: ServiceDep) -> list[DocumentSummary]:
         info = service.stored.documents.get(name)
         out.append(DocumentSummary(
             doc=d.doc, title=d.title, date=d.display_date, publisher=d.publisher,
-            chunks=info.chunks if info else 0, chars=len(d.text),
+            chunks=info.chunks if info else 0, chars=len(d.text), format=d.format,
+            pages=len(d.pages) or None, sha256=d.sha256,
         ))
     return out
 
@@ -85,3 +93,104 @@ def get_span(
         before=d.text[max(0, start - context):start],
         after=d.text[end:end + context],
     )
+
+
+# --- writes: add and remove reports ---------------------------------------------------
+
+WRITE_ERRORS = {
+    401: {"model": ErrorResponse, "description": "missing or wrong bearer token"},
+    403: {"model": ErrorResponse, "description": "writes are disabled: no RAG_API_TOKEN is configured"},
+    409: {"model": ErrorResponse, "description": "another update of the index is still running"},
+    413: {"model": ErrorResponse, "description": "the report is larger than the upload limit"},
+    422: {"model": ErrorResponse, "description": "the report was rejected (empty, unreadable, bad name...)"},
+    503: {"model": ErrorResponse, "description": "the model and index are loading, or failed to load"},
+}
+_bearer = HTTPBearer(auto_error=False, description="the RAG_API_TOKEN configured on the server")
+_writer_lock = threading.Lock()
+
+
+def require_writer(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Settings:
+    """Writes need the configured bearer token; with none configured they are switched off."""
+    settings: Settings = request.app.state.settings
+    token = settings.api_token
+    expected = token.get_secret_value() if isinstance(token, SecretStr) else (token or "")
+    if not expected:
+        raise WritesDisabled("adding and removing reports over HTTP is disabled: "
+                             "start the server with RAG_API_TOKEN set to enable it.")
+    given = credentials.credentials if credentials is not None else ""
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise NotAuthorised("this endpoint needs 'Authorization: Bearer <token>' with the server's RAG_API_TOKEN.")
+    return settings
+
+
+WriterDep = Annotated[Settings, Depends(require_writer)]
+
+
+def writer_encoder(request: Request) -> Encoder:
+    """A second encoder for writes, loaded on first use: embedding a report must not share
+    a tokenizer with queries being answered at the same time."""
+    with _writer_lock:
+        encoder = getattr(request.app.state, "writer_encoder", None)
+        if encoder is None:
+            settings: Settings = request.app.state.settings
+            encoder = load_encoder(settings.model, threads=settings.threads)
+            request.app.state.writer_encoder = encoder
+        return encoder
+
+
+@router.post("", response_model=AddResponse, status_code=201, responses=WRITE_ERRORS)
+async def add_document(
+    request: Request,
+    settings: WriterDep,
+    state: StateDep,
+    service: ServiceDep,
+    name: Annotated[str, Query(min_length=1, max_length=200, description="file name, e.g. 'report-2024.pdf' "
+                               "(.pdf, .html, .htm, .txt, .md); an existing name replaces that report")],
+    title: Annotated[str | None, Query(max_length=500)] = None,
+    date: Annotated[str | None, Query(max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD")] = None,
+    publisher: Annotated[str | None, Query(max_length=500)] = None,
+) -> AddResponse:
+    """Add (or replace) one report, sent as the raw request body:
+    `curl -X POST --data-binary @report.pdf -H "Authorization: Bearer $TOKEN" '.../documents?name=report.pdf'`.
+
+    Only the new report is embedded; the index switches to the new version
+    atomically and this server answers from it as soon as this returns.
+    """
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/"):
+        raise HTTPException(415, detail="send the report as the raw request body (curl --data-binary @file), "
+                                        "not as a multipart form.")
+    raw = await request.body()
+    upload = Upload(name=name, raw=raw, meta={"title": title, "date": date, "publisher": publisher})
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_add, request, settings, state, upload)
+
+
+def _add(request: Request, settings: Settings, state, upload: Upload) -> AddResponse:
+    report = add_documents(settings, writer_encoder(request), [upload])
+    if report.rejected:
+        raise DocumentError(report.rejected[0][1])
+    state.reload_if_changed(settings)
+    build = report.build
+    assert build is not None
+    return AddResponse(
+        added=report.added, replaced=report.replaced, unchanged=report.unchanged,
+        rejected=[RejectedDocument(name=n, reason=r) for n, r in (*report.rejected, *build.rejected)],
+        index_version=build.path.rsplit("/", 1)[-1], documents=build.documents, chunks=build.chunks,
+        seconds=round(build.seconds, 2),
+    )
+
+
+@router.delete("/{doc}", response_model=RemoveResponse, responses={**WRITE_ERRORS, **ERRORS})
+def delete_document(
+    request: Request, settings: WriterDep, state: StateDep, service: ServiceDep, doc: DocName
+) -> RemoveResponse:
+    """Remove one report from the library and the index."""
+    find(service, doc)
+    build = remove_documents(settings, writer_encoder(request), [doc])
+    state.reload_if_changed(settings)
+    return RemoveResponse(removed=[doc], index_version=build.path.rsplit("/", 1)[-1],
+                          documents=build.documents, chunks=build.chunks)

@@ -28,4 +28,7 @@ def health(state: StateDep) -> Health | JSONResponse:
         chunks=len(service.stored.chunks),
         model=service.encoder.name,
         built_at=str(manifest.get("built_at", "")),
+        index_version=service.stored.path.name,
+        pending=service.pending.describe() if service.pending else None,
+        detail=state.reload_error,
     )

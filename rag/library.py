@@ -1,0 +1,192 @@
+"""Adding and removing reports: the library directory and the index change together.
+
+Order matters for "nothing lost". Originals are written into the library first
+(each file atomically, then the manifest atomically) and the index is updated
+after; a process killed in between leaves the previous index loadable and
+correct for what it holds, and the next `rag build` or `rag add` indexes the
+new files. Every write happens under the index's write lock, so CLI commands
+and HTTP uploads take turns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.corpus import (
+    MANIFEST_NAME,
+    META_FIELDS,
+    SourceFile,
+    is_report_file,
+    make_document,
+    read_manifest,
+    scan_library,
+)
+from rag.embedding import Encoder
+from rag.errors import DocumentError, UnknownDocument
+from rag.indexing import BuildResult, Progress, update_index
+from rag.readers import SUPPORTED_SUFFIXES
+from rag.settings import Settings
+from rag.store import write_lock
+
+MAX_NAME_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A report to add: its file name (its identity), bytes, and metadata from options."""
+
+    name: str
+    raw: bytes
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class AddReport:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
+    build: BuildResult | None = None
+
+
+def check_name(name: str) -> str:
+    """A document id is a plain file name: no paths, no hidden files, no control characters."""
+    if not isinstance(name, str) or not name.strip():
+        raise DocumentError("a document needs a file name, e.g. 'annual-report-2024.pdf'.")
+    if name != Path(name).name or "/" in name or "\\" in name or name in (".", ".."):
+        raise DocumentError(f"{name!r} is not a plain file name (no directories or '..').")
+    if name.startswith(".") or any(unicodedata.category(ch)[0] == "C" for ch in name):
+        raise DocumentError(f"{name!r} is not allowed: it starts with '.' or contains control characters.")
+    if len(name) > MAX_NAME_CHARS:
+        raise DocumentError(f"the file name is {len(name)} characters; the limit is {MAX_NAME_CHARS}.")
+    if name.lower() in ("readme.md", MANIFEST_NAME):
+        raise DocumentError(f"{name!r} is reserved; rename the file.")
+    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise DocumentError(
+            f"{name}: unsupported file type; supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}."
+        )
+    return name
+
+
+def clean_meta(meta: dict) -> dict:
+    out = {}
+    for key in META_FIELDS:
+        value = meta.get(key)
+        if value is None or value == "":
+            continue
+        value = " ".join(str(value).split())
+        if len(value) > 500:
+            raise DocumentError(f"the {key} is {len(value)} characters; the limit is 500.")
+        if key == "date" and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            raise DocumentError(f"the date must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}.")
+        out[key] = value
+    return out
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _write_manifest(seeds_dir: Path, manifest: dict) -> None:
+    data = json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=2) + "\n"
+    _write_atomic(seeds_dir / MANIFEST_NAME, data.encode("utf-8"))
+
+
+def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand directories to the report files inside them (recursively)."""
+    files, problems = [], []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if is_report_file(f))
+            if not found:
+                problems.append((str(p), f"no report files ({', '.join(sorted(SUPPORTED_SUFFIXES))}) inside."))
+            files += found
+        elif p.is_file():
+            files.append(p)
+        else:
+            problems.append((str(p), "no such file or directory."))
+    return files, problems
+
+
+def add_documents(settings: Settings, encoder: Encoder, uploads: list[Upload], progress: bool = False,
+                  report: Progress | None = None) -> AddReport:
+    """Validate each report, keep the readable ones in the library, update the index.
+
+    A bad report is rejected with its reason and the rest of the batch still goes in."""
+    result = AddReport()
+    seeds = settings.seeds_dir
+    seeds.mkdir(parents=True, exist_ok=True)
+    with write_lock(settings.index_dir):
+        manifest = read_manifest(seeds)
+        existing = {s.name: s for s in scan_library(seeds)}
+        accepted: list[tuple[Upload, dict]] = []
+        seen: set[str] = set()
+        for up in uploads:
+            try:
+                name = check_name(up.name)
+                if name in seen:
+                    raise DocumentError(f"{name} appears twice in this batch.")
+                meta = {**manifest.get(name, {}), **clean_meta(up.meta)}
+                doc = make_document(name, up.raw, meta)  # rejects unreadable files before anything is written
+            except DocumentError as exc:
+                result.rejected.append((up.name, str(exc)))
+                continue
+            seen.add(name)
+            # Keep what the file told us, so the manifest says what the index shows.
+            meta = {"title": doc.title, "date": doc.date, "publisher": doc.publisher, **meta}
+            meta = {k: v for k, v in meta.items() if v}
+            old = existing.get(name)
+            if old is not None and old.sha256 == doc.sha256 and manifest.get(name, {}) == meta:
+                result.unchanged.append(name)
+                continue
+            (result.replaced if old is not None else result.added).append(name)
+            accepted.append((up, meta))
+        for up, meta in accepted:
+            _write_atomic(seeds / up.name, up.raw)
+            manifest[up.name] = meta
+        if accepted:
+            _write_manifest(seeds, manifest)
+        result.build = update_index(settings, encoder, progress=progress, report=report)
+    return result
+
+
+def remove_documents(settings: Settings, encoder: Encoder, names: list[str], report: Progress | None = None) -> BuildResult:
+    """Delete reports from the library and the index; unknown names are an error, nothing removed."""
+    seeds = settings.seeds_dir
+    with write_lock(settings.index_dir):
+        sources: dict[str, SourceFile] = {s.name: s for s in scan_library(seeds)}
+        unknown = [n for n in names if n not in sources]
+        if unknown:
+            raise UnknownDocument(
+                f"no such document: {', '.join(unknown)}; the library has: {', '.join(sorted(sources)) or 'nothing'}."
+            )
+        if len(set(names)) >= len(sources):
+            raise DocumentError("that would remove every report; the index needs at least one.")
+        # Files first: a manifest entry without its file is ignored, a file without its entry is not.
+        for n in names:
+            (seeds / n).unlink(missing_ok=True)
+        manifest = read_manifest(seeds)
+        for n in names:
+            manifest.pop(n, None)
+        _write_manifest(seeds, manifest)
+        return update_index(settings, encoder, report=report)
+
+
+def sync_library(settings: Settings, encoder: Encoder, force: bool = False, progress: bool = False,
+                 report: Progress | None = None) -> BuildResult:
+    """`rag build`: index whatever the library holds now (incrementally unless forced)."""
+    with write_lock(settings.index_dir):
+        return update_index(settings, encoder, force=force, progress=progress, report=report)
