@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test lint eval bench clean
+.PHONY: install serve test lint eval bench load clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,6 +33,11 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python eval/bench.py --peer langchain
+
+## 16 clients asking for 60 s on 127.0.0.1 while reports are added (writes eval/bench_results/load.json).
+load: $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,bench]'
+	$(BIN)/python eval/load.py
 
 clean:
 	rm -rf $(VENV) index/v-* index/CURRENT

@@ -3,6 +3,8 @@
 The library raises these; only the edges (CLI exit codes, HTTP handlers) translate them.
 """
 
+from collections.abc import Iterable
+
 
 class RagError(Exception):
     """Base class: anything the user can act on."""
@@ -69,3 +71,16 @@ class WritesDisabled(RagError):
 
     exit_code = 2
     http_status = 403
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A user's input quoted for a message, cut short: an error must not echo 50 KB back."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(str(value))} characters)"
+
+
+def listing(names: Iterable[str], limit: int = 10) -> str:
+    """'a, b, c' or 'a, b, ... and 40 more': a message that lists the corpus stays short as it grows."""
+    names = sorted(names)
+    more = f" and {len(names) - limit} more (GET /documents lists them all)" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more

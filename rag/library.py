@@ -60,6 +60,8 @@ def check_name(name: str) -> str:
         raise DocumentError("a document needs a file name, e.g. 'annual-report-2024.pdf'.")
     if name != Path(name).name or "/" in name or "\\" in name or name in (".", ".."):
         raise DocumentError(f"{name!r} is not a plain file name (no directories or '..').")
+    if "\ufffd" in name:  # what a name sent as invalid UTF-8 (e.g. %FF in a URL) decodes to
+        raise DocumentError(f"{name!r} is not allowed: the name was not valid UTF-8.")
     if name.startswith(".") or any(unicodedata.category(ch)[0] == "C" for ch in name):
         raise DocumentError(f"{name!r} is not allowed: it starts with '.' or contains control characters.")
     if len(name) > MAX_NAME_CHARS:

@@ -19,7 +19,7 @@ from rag.answering import extract_answer
 from rag.chunking import context_header
 from rag.corpus import Document, scan_library
 from rag.embedding import Encoder, load_encoder
-from rag.errors import BadQuestion, DocumentError, UnknownDocument
+from rag.errors import BadQuestion, DocumentError, UnknownDocument, listing, shown
 from rag.indexing import expectations
 from rag.lexical import BM25
 from rag.readers import page_of
@@ -65,8 +65,7 @@ class QAService:
         if not isinstance(k, int) or not 1 <= k <= self.settings.max_k:
             raise BadQuestion(f"k must be between 1 and {self.settings.max_k}, got {k}.")
         if doc is not None and doc not in self.documents:
-            names = ", ".join(sorted(self.documents))
-            raise UnknownDocument(f"unknown document {doc!r}; the corpus has: {names}.")
+            raise UnknownDocument(f"unknown document {shown(doc)}; the corpus has: {listing(self.documents)}.")
         if year is not None and not 1900 <= year <= 2100:
             raise BadQuestion(f"year must be a four-digit year, got {year}.")
         if mode not in MODES:

@@ -11,8 +11,10 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag.errors import RagError
@@ -58,6 +60,24 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": detail + ".", "errors": errors}, status_code=422)
 
 
+async def http_error(request: Request, exc: Exception) -> Response:
+    """FastAPI answers 400 "There was an error parsing the body" when json.loads fails with
+    anything but a JSONDecodeError; make those the 422 every other malformed body gets."""
+    assert isinstance(exc, HTTPException)
+    cause = exc.__cause__
+    if exc.status_code == 400 and isinstance(cause, RecursionError | ValueError):
+        if isinstance(cause, RecursionError):
+            why = "it is nested too deeply"
+        elif isinstance(cause, UnicodeDecodeError):
+            why = "it is not UTF-8 text"
+        elif "digits" in str(cause):
+            why = "a number in it has too many digits"
+        else:
+            why = "it cannot be parsed"
+        return JSONResponse({"detail": f"the request body is not valid JSON ({why})."}, status_code=422)
+    return await http_exception_handler(request, exc)
+
+
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     """A bug, not a user error: log it in full, tell the user only that it happened."""
     log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -67,14 +87,17 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RagError, rag_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, unexpected_error)
 
 
 class BodyLimit:
     """Refuse request bodies over `limit` bytes with 413 before any route parses them.
 
-    Checks Content-Length up front and also counts a chunked body as it
-    arrives, since a client need not declare its length.
+    Checks Content-Length up front and also counts a chunked body as the app
+    reads it, since a client need not declare its length. Counting rather than
+    reading ahead means a route that refuses a request first (an upload without
+    the token) never takes its body in at all.
     """
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES, upload_limit: int = MAX_BODY_BYTES,
@@ -92,41 +115,27 @@ class BodyLimit:
         limit = self.upload_limit if is_upload else self.limit
         declared = dict(scope.get("headers", ())).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await self._refuse(scope, send, limit)
+            await JSONResponse({"detail": _too_large(limit)}, status_code=413)(scope, _no_receive, send)
             return
-        # Read the (small) body here so an over-long chunked body is refused cleanly,
-        # then replay it to the app.
-        chunks: list[bytes] = []
         size = 0
-        more = scope["method"] not in ("GET", "HEAD", "OPTIONS")
-        while more:
+
+        async def counted() -> Message:
+            nonlocal size
             message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body = message.get("body", b"")
-            size += len(body)
-            if size > limit:
-                await self._refuse(scope, send, limit)
-                return
-            chunks.append(body)
-            more = message.get("more_body", False)
-        replayed = False
+            if message["type"] == "http.request":
+                size += len(message.get("body", b""))
+                if size > limit:
+                    # Raised inside the route's body read; FastAPI re-raises an HTTPException
+                    # there untouched, and its handler turns it into the 413.
+                    raise HTTPException(413, detail=_too_large(limit))
+            return message
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if scope["method"] in ("GET", "HEAD", "OPTIONS"):
-                return await receive()
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-            return await receive()
+        await self.app(scope, counted, send)
 
-        await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
-        size = f"{limit / 1e6:.0f} MB" if limit >= 1_000_000 else f"{limit // 1024} KiB"
-        response = JSONResponse({"detail": f"the request body is larger than {size}."}, status_code=413)
-        await response(scope, _no_receive, send)
+def _too_large(limit: int) -> str:
+    size = f"{limit / 1e6:.0f} MB" if limit >= 1_000_000 else f"{limit // 1024} KiB"
+    return f"the request body is larger than {size}."
 
 
 async def _no_receive() -> Message:

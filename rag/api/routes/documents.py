@@ -18,7 +18,7 @@ from rag.api.deps import ServiceDep, StateDep
 from rag.api.schemas import AddResponse, DocumentText, ErrorResponse, RejectedDocument, RemoveResponse, SpanText
 from rag.corpus import Document
 from rag.embedding import Encoder, load_encoder
-from rag.errors import DocumentError, NotAuthorised, UnknownDocument, WritesDisabled
+from rag.errors import DocumentError, NotAuthorised, UnknownDocument, WritesDisabled, listing, shown
 from rag.library import Upload, add_documents, remove_documents
 from rag.schemas import DocumentSummary
 from rag.service import QAService
@@ -38,8 +38,7 @@ def find(service: QAService, doc: str) -> Document:
     try:
         return service.documents[doc]
     except KeyError:
-        names = ", ".join(sorted(service.documents))
-        raise UnknownDocument(f"unknown document {doc!r}; the corpus has: {names}.") from None
+        raise UnknownDocument(f"unknown document {shown(doc)}; the corpus has: {listing(service.documents)}.") from None
 
 
 @router.get("", response_model=list[DocumentSummary], responses=ERRORS)
@@ -84,9 +83,9 @@ def get_span(
     d = find(service, doc)
     size = len(d.text)
     if start >= end:
-        raise HTTPException(422, detail=f"start ({start}) must be less than end ({end}).")
+        raise HTTPException(422, detail=f"start ({shown(start)}) must be less than end ({shown(end)}).")
     if end > size:
-        raise HTTPException(422, detail=f"end ({end}) is past the end of {doc}, which has {size} characters.")
+        raise HTTPException(422, detail=f"end ({shown(end)}) is past the end of {doc}, which has {size} characters.")
     return SpanText(
         doc=d.doc, title=d.title, date=d.display_date, start=start, end=end,
         text=d.text[start:end],
@@ -102,6 +101,7 @@ WRITE_ERRORS = {
     403: {"model": ErrorResponse, "description": "writes are disabled: no RAG_API_TOKEN is configured"},
     409: {"model": ErrorResponse, "description": "another update of the index is still running"},
     413: {"model": ErrorResponse, "description": "the report is larger than the upload limit"},
+    415: {"model": ErrorResponse, "description": "sent as a multipart form rather than as the raw body"},
     422: {"model": ErrorResponse, "description": "the report was rejected (empty, unreadable, bad name...)"},
     503: {"model": ErrorResponse, "description": "the model and index are loading, or failed to load"},
 }
@@ -140,7 +140,13 @@ def writer_encoder(request: Request) -> Encoder:
         return encoder
 
 
-@router.post("", response_model=AddResponse, status_code=201, responses=WRITE_ERRORS)
+# The route reads the raw body itself; declare it so the schema (and clients made from it) show it.
+RAW_REPORT = {"requestBody": {"required": True, "description": "the report file's bytes", "content": {
+    media: {"schema": {"type": "string", "format": "binary"}}
+    for media in ("application/pdf", "text/html", "text/plain", "application/octet-stream")}}}
+
+
+@router.post("", response_model=AddResponse, status_code=201, responses=WRITE_ERRORS, openapi_extra=RAW_REPORT)
 async def add_document(
     request: Request,
     settings: WriterDep,
