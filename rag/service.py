@@ -86,6 +86,14 @@ class QAService:
                 self._cache.popitem(last=False)
         return vec
 
+    def adopt_cache(self, other: QAService) -> None:
+        """Take over another service's question vectors if both use the same encoder."""
+        if other.encoder is self.encoder:
+            with other._lock:
+                remembered = list(other._cache.items())
+            with self._lock:
+                self._cache.update(remembered)
+
     def clear_cache(self) -> None:
         with self._lock:
             self._cache.clear()

@@ -115,6 +115,7 @@ class ServiceState:
                               version.name, live.stored.path.name, exc)
                 self.reload_error = f"a new index version could not be loaded; still serving the previous one: {exc}"
                 return False
+            fresh.adopt_cache(live)  # question vectors depend on the model only, not on the index
             with self._lock:
                 self.service = fresh
                 self.reload_error = None
