@@ -56,16 +56,16 @@ def main(ctx: click.Context, index_dir: Path | None, seeds_dir: Path | None, mod
 def build(ctx: click.Context, force: bool) -> None:
     """(Re)build the index from the seeds directory."""
     from rag.corpus import load_corpus
-    from rag.embedding import describe, load_encoder
+    from rag.embedding import describe, encoder_for
     from rag.indexing import build_index, expectations, index_status
 
     s = _settings(ctx)
     click.echo(f"Loading model ({s.model})...", err=True)
-    encoder = load_encoder(s.model, threads=None)
+    encoder = encoder_for(s, threads=None)
     click.echo(f"Model: {describe(encoder)}", err=True)
     docs = load_corpus(s.seeds_dir)
     if not force:
-        why = index_status(s, expectations(s, docs, encoder.name, encoder.sha256))
+        why = index_status(s, expectations(s, docs, encoder.name, encoder.sha256, encoder.backend))
         if why is None:
             click.echo(f"Index in {s.index_dir} is up to date ({len(docs)} documents); nothing to do. "
                        "Use --force to rebuild.")

@@ -44,10 +44,14 @@ def chunking_params(settings: Settings) -> dict:
     }
 
 
-def expectations(settings: Settings, docs: list[Document], model_name: str, model_sha: str) -> dict:
+def expectations(
+    settings: Settings, docs: list[Document], model_name: str, model_sha: str, backend: str | None = None
+) -> dict:
+    """What a fresh index must record. `backend` None skips the encoder-backend check
+    (the server's preflight, which decides before any model is loaded)."""
     return {
         "corpus_fingerprint": corpus_fingerprint(docs),
-        "model": {"name": model_name, "sha256": model_sha},
+        "model": {"name": model_name, "sha256": model_sha, "backend": backend},
         "chunking": chunking_params(settings),
     }
 
@@ -137,6 +141,7 @@ def build_index(
             "dim": encoder.dim,
             "max_seq_length": encoder.max_seq_length,
             "genuine_default": encoder.genuine_default,
+            "backend": encoder.backend,
         },
         "chunking": chunking_params(settings),
         "faiss": type(index).__name__,

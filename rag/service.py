@@ -18,7 +18,7 @@ import numpy as np
 from rag.answering import extract_answer
 from rag.chunking import context_header
 from rag.corpus import Document, load_corpus
-from rag.embedding import Encoder, load_encoder
+from rag.embedding import Encoder, encoder_for
 from rag.errors import BadQuestion, UnknownDocument
 from rag.indexing import expectations
 from rag.lexical import BM25
@@ -190,9 +190,9 @@ def build_search_index(stored: StoredIndex, documents: dict[str, Document]) -> S
 
 def load_service(settings: Settings, encoder: Encoder | None = None) -> QAService:
     """Load model, corpus and index, refusing a stale or corrupt index."""
-    encoder = encoder or load_encoder(settings.model, threads=settings.threads)
+    encoder = encoder or encoder_for(settings, threads=settings.threads)
     docs = load_corpus(settings.seeds_dir)
-    stored = load_index(settings.index_dir, expectations(settings, docs, encoder.name, encoder.sha256))
+    stored = load_index(settings.index_dir, expectations(settings, docs, encoder.name, encoder.sha256, encoder.backend))
     documents = {d.doc: d for d in docs}
     return QAService(
         settings=settings,

@@ -57,5 +57,13 @@ class Settings(BaseSettings):
     # Serving.
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
-    threads: int = Field(1, ge=1, description="torch intra-op threads for query encoding "
+    threads: int = Field(1, ge=1, description="intra-op threads for query encoding "
                          "(1 halves the p95 under concurrent load on 2 cores; see eval/bench.py)")
+
+    # Encoder: ONNX Runtime keeps torch out of the server (latency, RSS, start-up); the graph is
+    # exported from the local weights by `rag build` and cached in <index_dir>/models/.
+    encoder_backend: str = Field("onnx", pattern="^(onnx|torch)$",
+                                 description="'onnx' (ONNX Runtime, no torch at serve time) or 'torch' "
+                                 "(sentence-transformers; the fallback for models ONNX cannot reproduce)")
+    onnx_variant: str = Field("int8", pattern="^(fp32|int8)$",
+                              description="ONNX weights: 'fp32' or dynamic 'int8' quantisation")

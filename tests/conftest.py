@@ -13,19 +13,28 @@ SEEDS = PROJECT_ROOT / "seeds"
 
 
 @pytest.fixture(scope="session")
-def encoder():
-    from rag.embedding import load_encoder
-
-    return load_encoder()
-
-
-@pytest.fixture(scope="session")
 def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings pointing at a private copy of the seeds and a fresh index directory."""
     root = tmp_path_factory.mktemp("rag")
     seeds = root / "seeds"
     shutil.copytree(SEEDS, seeds)
     return Settings(seeds_dir=seeds, index_dir=root / "index")
+
+
+@pytest.fixture(scope="session")
+def encoder(seed_settings: Settings):
+    """The default encoder (ONNX int8), exported once into the session's index/models/."""
+    from rag.embedding import encoder_for
+
+    return encoder_for(seed_settings, threads=None)
+
+
+@pytest.fixture(scope="session")
+def torch_encoder():
+    """sentence-transformers itself: the reference the ONNX backend must reproduce."""
+    from rag.embedding import load_encoder
+
+    return load_encoder(backend="torch")
 
 
 @pytest.fixture(scope="session")
