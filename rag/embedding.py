@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from rag.errors import ModelError
-from rag.settings import DEFAULT_MODEL, GENUINE_MINILM_SHA256, PROJECT_ROOT
+from rag.settings import DEFAULT_MODEL, GENUINE_MINILM_SHA256, Settings
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 BACKENDS = ("onnx", "torch")
@@ -87,8 +87,8 @@ def load_encoder(
 ) -> Encoder:
     """Load the configured model from disk only; never reach a model hub.
 
-    With backend "onnx" the exported graph is cached in `models_dir` (the index's
-    models/ folder). A model the ONNX path cannot reproduce (other pooling, extra
+    With backend "onnx" the exported graph is cached in `models_dir`
+    (settings.onnx_cache_dir). A model the ONNX path cannot reproduce (other pooling, extra
     layers, a failed export) falls back to torch with a logged warning: a custom
     model should still work, only slower.
     """
@@ -113,7 +113,7 @@ def load_encoder(
         from rag.onnx_encoder import Unsupported, load_onnx
 
         try:
-            onnx = load_onnx(Path(path), sha, variant, models_dir or PROJECT_ROOT / "index" / "models", threads)
+            onnx = load_onnx(Path(path), sha, variant, models_dir or Settings().onnx_cache_dir, threads)
         except Unsupported as exc:
             note = f"ONNX backend unavailable for {model!r}: {exc}; using torch"
             log.warning("%s", note)
@@ -149,10 +149,10 @@ def _load_torch(model: str, path: str, sha: str, genuine: bool, threads: int | N
     return Encoder(model, path, sha, genuine, int(dim), int(st.max_seq_length), "torch", count, embed, st, note)
 
 
-def encoder_for(settings, threads: int | None) -> Encoder:  # settings: rag.settings.Settings
-    """The encoder the settings ask for, its ONNX cache kept beside the index."""
+def encoder_for(settings: Settings, threads: int | None) -> Encoder:
+    """The encoder the settings ask for."""
     return load_encoder(settings.model, threads=threads, backend=settings.encoder_backend,
-                        variant=settings.onnx_variant, models_dir=settings.index_dir / "models")
+                        variant=settings.onnx_variant, models_dir=settings.onnx_cache_dir)
 
 
 def describe(encoder: Encoder) -> str:

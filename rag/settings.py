@@ -61,9 +61,13 @@ class Settings(BaseSettings):
                          "(1 halves the p95 under concurrent load on 2 cores; see eval/bench.py)")
 
     # Encoder: ONNX Runtime keeps torch out of the server (latency, RSS, start-up); the graph is
-    # exported from the local weights by `rag build` and cached in <index_dir>/models/.
+    # exported from the local weights by the first `rag build` and cached in onnx_cache_dir.
     encoder_backend: str = Field("onnx", pattern="^(onnx|torch)$",
                                  description="'onnx' (ONNX Runtime, no torch at serve time) or 'torch' "
                                  "(sentence-transformers; the fallback for models ONNX cannot reproduce)")
     onnx_variant: str = Field("int8", pattern="^(fp32|int8)$",
                               description="ONNX weights: 'fp32' or dynamic 'int8' quantisation")
+    # Shared by every index built here: the graph depends only on the weights (its folder is
+    # named by their sha256), and exporting it costs ~9 s of torch that a rebuild should not repeat.
+    onnx_cache_dir: Path = Field(PROJECT_ROOT / "index" / "models",
+                                 description="where exported ONNX graphs are cached, checksummed")

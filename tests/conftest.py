@@ -18,12 +18,12 @@ def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("rag")
     seeds = root / "seeds"
     shutil.copytree(SEEDS, seeds)
-    return Settings(seeds_dir=seeds, index_dir=root / "index")
+    return Settings(seeds_dir=seeds, index_dir=root / "index", onnx_cache_dir=root / "models")
 
 
 @pytest.fixture(scope="session")
 def encoder(seed_settings: Settings):
-    """The default encoder (ONNX int8), exported once into the session's index/models/."""
+    """The default encoder (ONNX int8), exported once into the session's own model cache."""
     from rag.embedding import encoder_for
 
     return encoder_for(seed_settings, threads=None)

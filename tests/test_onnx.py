@@ -36,7 +36,7 @@ SENTENCES = [
 
 @pytest.fixture(scope="session")
 def fp32_encoder(seed_settings: Settings):
-    return load_encoder(backend="onnx", variant="fp32", models_dir=seed_settings.index_dir / "models")
+    return load_encoder(backend="onnx", variant="fp32", models_dir=seed_settings.onnx_cache_dir)
 
 
 def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -74,7 +74,8 @@ def test_serving_with_the_onnx_backend_never_imports_torch(seed_settings: Settin
         from rag.api.app import create_app
         from rag.service import load_service
         from rag.settings import Settings
-        settings = Settings(index_dir=Path({str(seed_settings.index_dir)!r}), seeds_dir=Path({str(seed_settings.seeds_dir)!r}))
+        settings = Settings(index_dir=Path({str(seed_settings.index_dir)!r}), seeds_dir=Path({str(seed_settings.seeds_dir)!r}),
+                            onnx_cache_dir=Path({str(seed_settings.onnx_cache_dir)!r}))
         preflight(settings)
         create_app(settings)
         service = load_service(settings)
@@ -95,13 +96,13 @@ def test_cached_export_is_reused(encoder, seed_settings: Settings, monkeypatch):
         raise AssertionError("a sound cached export must not be redone")
 
     monkeypatch.setattr(rag.onnx_encoder, "export_graph", no_export)
-    again = load_encoder(backend="onnx", variant="int8", models_dir=seed_settings.index_dir / "models")
+    again = load_encoder(backend="onnx", variant="int8", models_dir=seed_settings.onnx_cache_dir)
     np.testing.assert_array_equal(again.encode(SENTENCES[:2]), encoder.encode(SENTENCES[:2]))
 
 
 def test_damaged_cached_export_is_detected_and_exported_again(encoder, seed_settings: Settings, tmp_path, caplog):
     models = tmp_path / "models"
-    source = cache_dir_for(seed_settings.index_dir / "models", encoder.sha256, "int8")
+    source = cache_dir_for(seed_settings.onnx_cache_dir, encoder.sha256, "int8")
     shutil.copytree(source, cache_dir_for(models, encoder.sha256, "int8"))
     graph = cache_dir_for(models, encoder.sha256, "int8") / "model.onnx"
     with graph.open("r+b") as fh:  # flip bytes in the middle of the weights
