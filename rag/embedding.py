@@ -114,7 +114,7 @@ def load_encoder(
 
         try:
             onnx = load_onnx(Path(path), sha, variant, models_dir or Settings().onnx_cache_dir, threads)
-        except Unsupported as exc:
+        except (Unsupported, ImportError) as exc:  # ImportError: onnxruntime or tokenizers missing
             note = f"ONNX backend unavailable for {model!r}: {exc}; using torch"
             log.warning("%s", note)
         else:
