@@ -60,7 +60,8 @@ def build(ctx: click.Context, force: bool) -> None:
     from rag.indexing import build_index, expectations, index_status
 
     s = _settings(ctx)
-    click.echo(f"Loading model ({s.model})...", err=True)
+    first_use = "; exported to ONNX on first use, ~10 s" if s.encoder_backend == "onnx" else ""
+    click.echo(f"Loading model ({s.model}){first_use}...", err=True)
     encoder = encoder_for(s, threads=None)
     click.echo(f"Model: {describe(encoder)}", err=True)
     docs = load_corpus(s.seeds_dir)

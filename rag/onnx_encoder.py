@@ -1,14 +1,16 @@
 """The query and passage encoder on ONNX Runtime: no torch in the serving process.
 
-sentence-transformers pulls in torch and transformers, which cost ~12 ms per
-question, ~250 MB of RSS and seconds of start-up. This module runs the same
-model as an ONNX graph with the `tokenizers` library, and pools exactly as
-sentence-transformers does for these models (masked mean or CLS, then L2).
+sentence-transformers brings torch and transformers, which cost ~12 ms per
+question, ~340 MB of server RSS and ~3 s of start-up (eval/bench.py, before and
+after). This module runs the same model as an ONNX graph with the `tokenizers`
+library, and pools exactly as sentence-transformers does for these models
+(masked mean or CLS, then L2).
 
 The graph is exported offline from the local weights the first time it is
 needed (normally by `rag build`) and cached, with its own sha256, under
-`<index>/models/<weights sha>-<variant>/`. Exporting and quantising need
-torch, transformers and onnx; loading a cached graph needs only onnxruntime.
+`<onnx_cache_dir>/<weights sha>-<variant>/` (default index/models/). Exporting
+and quantising need torch, transformers and onnx; a cached graph needs only
+onnxruntime.
 """
 
 from __future__ import annotations
@@ -96,6 +98,7 @@ def sha256_file(path: Path) -> str:
 
 
 def cache_dir_for(models_dir: Path, weights_sha: str, variant: str) -> Path:
+    """Named by the weights, so every index built from the same model shares one export."""
     return models_dir / f"{weights_sha[:16]}-{variant}"
 
 
