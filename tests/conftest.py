@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,18 @@ SEEDS = PROJECT_ROOT / "seeds"
 
 
 @pytest.fixture(scope="session")
-def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings pointing at a private copy of the seeds and a fresh index directory."""
+def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings pointing at a private copy of the seeds, a fresh index directory and model cache.
+
+    The cache goes in the environment too, so CLI runs and `rag serve` subprocesses reuse the
+    session's one ONNX export instead of writing to the project's index/models/.
+    """
     root = tmp_path_factory.mktemp("rag")
     seeds = root / "seeds"
     shutil.copytree(SEEDS, seeds)
-    return Settings(seeds_dir=seeds, index_dir=root / "index", onnx_cache_dir=root / "models")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("RAG_ONNX_CACHE_DIR", str(root / "models"))
+        yield Settings(seeds_dir=seeds, index_dir=root / "index", onnx_cache_dir=root / "models")
 
 
 @pytest.fixture(scope="session")
