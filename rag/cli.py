@@ -51,10 +51,11 @@ def main(ctx: click.Context, index_dir: Path | None, seeds_dir: Path | None, mod
 
 
 def _load_encoder(s: Settings):
-    from rag.embedding import describe, load_encoder
+    from rag.embedding import describe, encoder_for
 
-    click.echo(f"Loading model ({s.model})...", err=True)
-    encoder = load_encoder(s.model, threads=None)
+    first_use = "; exported to ONNX on first use, ~10 s" if s.encoder_backend == "onnx" else ""
+    click.echo(f"Loading model ({s.model}){first_use}...", err=True)
+    encoder = encoder_for(s, threads=None)
     click.echo(f"Model: {describe(encoder)}", err=True)
     return encoder
 

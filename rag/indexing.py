@@ -66,9 +66,13 @@ def chunking_params(settings: Settings) -> dict:
     }
 
 
-def expectations(settings: Settings, model_name: str, model_sha: str) -> dict:
-    """What an index must have been built with to be usable with these settings."""
-    return {"model": {"name": model_name, "sha256": model_sha}, "chunking": chunking_params(settings)}
+def expectations(settings: Settings, model_name: str, model_sha: str, backend: str | None = None) -> dict:
+    """What an index must have been built with to be usable with these settings. `backend` None
+    skips the encoder-backend check (the server's preflight, which decides before any model is loaded)."""
+    return {
+        "model": {"name": model_name, "sha256": model_sha, "backend": backend},
+        "chunking": chunking_params(settings),
+    }
 
 
 def index_status(settings: Settings, expected: dict) -> str | None:
@@ -201,7 +205,7 @@ def assemble(parts: list[DocPart], settings: Settings, dim: int):
 def _previous(settings: Settings, encoder: Encoder) -> StoredIndex | None:
     """The live version if its chunks and vectors can be reused; None means embed everything."""
     try:
-        return load_index(settings.index_dir, expectations(settings, encoder.name, encoder.sha256))
+        return load_index(settings.index_dir, expectations(settings, encoder.name, encoder.sha256, encoder.backend))
     except IndexMissing:
         return None
     except (IndexStale, IndexCorrupt) as exc:
@@ -264,6 +268,7 @@ def update_index(
             "dim": encoder.dim,
             "max_seq_length": encoder.max_seq_length,
             "genuine_default": encoder.genuine_default,
+            "backend": encoder.backend,
         },
         "chunking": chunking_params(settings),
         "faiss": type(index).__name__,

@@ -18,7 +18,7 @@ import numpy as np
 from rag.answering import extract_answer
 from rag.chunking import context_header
 from rag.corpus import Document, scan_library
-from rag.embedding import Encoder, load_encoder
+from rag.embedding import Encoder, encoder_for
 from rag.errors import BadQuestion, DocumentError, UnknownDocument, listing, shown
 from rag.indexing import expectations
 from rag.lexical import BM25
@@ -218,8 +218,8 @@ def library_changes(settings: Settings, stored: StoredIndex) -> PendingChanges |
 
 def load_service(settings: Settings, encoder: Encoder | None = None) -> QAService:
     """Load model and index, refusing a stale (other model/chunking) or corrupt index."""
-    encoder = encoder or load_encoder(settings.model, threads=settings.threads)
-    stored = load_index(settings.index_dir, expectations(settings, encoder.name, encoder.sha256))
+    encoder = encoder or encoder_for(settings, threads=settings.threads)
+    stored = load_index(settings.index_dir, expectations(settings, encoder.name, encoder.sha256, encoder.backend))
     documents = stored_documents(stored)
     return QAService(
         settings=settings,

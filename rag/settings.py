@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     # Serving.
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
-    threads: int = Field(1, ge=1, description="torch intra-op threads for query encoding "
+    threads: int = Field(1, ge=1, description="intra-op threads for query encoding "
                          "(1 halves the p95 under concurrent load on 2 cores; see eval/bench.py)")
 
     # Library writes over HTTP (POST/DELETE /documents). No token: those endpoints are disabled.
@@ -67,3 +67,15 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(50_000_000, ge=1024, description="largest report accepted by POST /documents")
     reload_interval: float = Field(1.0, ge=0.0, description="seconds between checks for a new index version "
                                    "(0: never; the server then needs a restart after `rag build`)")
+
+    # Encoder: ONNX Runtime keeps torch out of the server (latency, RSS, start-up); the graph is
+    # exported from the local weights by the first `rag build` and cached in onnx_cache_dir.
+    encoder_backend: str = Field("onnx", pattern="^(onnx|torch)$",
+                                 description="'onnx' (ONNX Runtime, no torch at serve time) or 'torch' "
+                                 "(sentence-transformers; the fallback for models ONNX cannot reproduce)")
+    onnx_variant: str = Field("int8", pattern="^(fp32|int8)$",
+                              description="ONNX weights: 'fp32' or dynamic 'int8' quantisation")
+    # Shared by every index built here: the graph depends only on the weights (its folder is
+    # named by their sha256), and exporting it costs ~9 s of torch that a rebuild should not repeat.
+    onnx_cache_dir: Path = Field(PROJECT_ROOT / "index" / "models",
+                                 description="where exported ONNX graphs are cached, checksummed")

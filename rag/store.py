@@ -77,7 +77,8 @@ class StoredIndex:
 
 
 def package_versions() -> dict[str, str]:
-    names = ["faiss-cpu", "sentence-transformers", "torch", "transformers", "langchain-text-splitters", "numpy"]
+    names = ["faiss-cpu", "sentence-transformers", "torch", "transformers", "onnxruntime", "tokenizers",
+             "langchain-text-splitters", "numpy"]
     out = {}
     for n in names:
         try:
@@ -215,6 +216,12 @@ def check_fresh(manifest: dict, expected: dict) -> None:
         problems.append(
             f"it was built with model {manifest.get('model', {}).get('name')!r}, "
             f"but {expected['model']['name']!r} is configured"
+        )
+    built_with = manifest.get("model", {}).get("backend")
+    if expected["model"].get("backend") and built_with != expected["model"]["backend"]:
+        problems.append(
+            f"its passages were embedded by the {built_with or 'torch'} encoder, but the {expected['model']['backend']} "
+            "encoder would embed the questions (set RAG_ENCODER_BACKEND / RAG_ONNX_VARIANT to match, or rebuild)"
         )
     if manifest.get("chunking") != expected.get("chunking"):
         problems.append(f"chunking {manifest.get('chunking')} differs from the settings {expected.get('chunking')}")

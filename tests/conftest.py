@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,19 +14,34 @@ SEEDS = PROJECT_ROOT / "seeds"
 
 
 @pytest.fixture(scope="session")
-def encoder():
-    from rag.embedding import load_encoder
+def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings pointing at a private copy of the seeds, a fresh index directory and model cache.
 
-    return load_encoder()
-
-
-@pytest.fixture(scope="session")
-def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings pointing at a private copy of the seeds and a fresh index directory."""
+    The cache goes in the environment too, so CLI runs and `rag serve` subprocesses reuse the
+    session's one ONNX export instead of writing to the project's index/models/.
+    """
     root = tmp_path_factory.mktemp("rag")
     seeds = root / "seeds"
     shutil.copytree(SEEDS, seeds)
-    return Settings(seeds_dir=seeds, index_dir=root / "index")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("RAG_ONNX_CACHE_DIR", str(root / "models"))
+        yield Settings(seeds_dir=seeds, index_dir=root / "index", onnx_cache_dir=root / "models")
+
+
+@pytest.fixture(scope="session")
+def encoder(seed_settings: Settings):
+    """The default encoder (ONNX int8), exported once into the session's own model cache."""
+    from rag.embedding import encoder_for
+
+    return encoder_for(seed_settings, threads=None)
+
+
+@pytest.fixture(scope="session")
+def torch_encoder():
+    """sentence-transformers itself: the reference the ONNX backend must reproduce."""
+    from rag.embedding import load_encoder
+
+    return load_encoder(backend="torch")
 
 
 @pytest.fixture(scope="session")

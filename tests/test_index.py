@@ -23,7 +23,7 @@ def index_copy(seed_settings: Settings, seed_index: Path, tmp_path: Path) -> Set
 
 
 def _expected(settings: Settings, encoder) -> dict:
-    return expectations(settings, encoder.name, encoder.sha256)
+    return expectations(settings, encoder.name, encoder.sha256, encoder.backend)
 
 
 def test_round_trip_keeps_chunks_vectors_and_documents(seed_settings, seed_index, encoder):

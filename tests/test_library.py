@@ -120,7 +120,7 @@ def test_a_bad_report_in_the_library_is_skipped_by_build_and_the_rest_indexed(li
     (library.seeds_dir / "broken.pdf").write_bytes(b"%PDF-1.7\n this is not really a pdf")
     result = sync_library(library, encoder)
     assert [name for name, _ in result.rejected] == ["broken.pdf"]
-    stored = load_index(library.index_dir, expectations(library, encoder.name, encoder.sha256))
+    stored = load_index(library.index_dir, expectations(library, encoder.name, encoder.sha256, encoder.backend))
     assert "broken.pdf" not in stored.documents and len(stored.documents) == 5
     assert sync_library(library, encoder).skipped  # a rejected file is not retried until it changes
     assert current_version(library.index_dir) == stored.path

@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from rag.api.deps import ServiceDep, StateDep
 from rag.api.schemas import AddResponse, DocumentText, ErrorResponse, RejectedDocument, RemoveResponse, SpanText
 from rag.corpus import Document
-from rag.embedding import Encoder, load_encoder
+from rag.embedding import Encoder, encoder_for
 from rag.errors import DocumentError, NotAuthorised, UnknownDocument, WritesDisabled, listing, shown
 from rag.library import Upload, add_documents, remove_documents
 from rag.schemas import DocumentSummary
@@ -135,7 +135,7 @@ def writer_encoder(request: Request) -> Encoder:
         encoder = getattr(request.app.state, "writer_encoder", None)
         if encoder is None:
             settings: Settings = request.app.state.settings
-            encoder = load_encoder(settings.model, threads=settings.threads)
+            encoder = encoder_for(settings, threads=settings.threads)
             request.app.state.writer_encoder = encoder
         return encoder
 
