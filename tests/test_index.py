@@ -138,3 +138,15 @@ def test_large_corpora_switch_from_flat_to_hnsw_with_filters_still_exact_enough(
     got = [i for i, _ in dense_search(index, q, 5, mask)]
     exact = np.argsort(-(flat.reconstruct_n(0, flat.ntotal) @ q) + np.where(mask, 0, 9))[:5]
     assert got == exact.tolist()
+
+
+def test_a_manifest_that_does_not_match_its_files_is_detected(index_copy, encoder):
+    version = current_version(index_copy.index_dir)
+    manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"]["texts.jsonl"] = "0" * 64
+    (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexCorrupt, match="texts.jsonl.*checksum"):
+        load_index(index_copy.index_dir, _expected(index_copy, encoder))
+    (version / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(IndexCorrupt, match="unreadable"):
+        load_index(index_copy.index_dir, _expected(index_copy, encoder))
