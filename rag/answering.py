@@ -234,6 +234,23 @@ def _typed_candidates(sentence: str, kind: str) -> tuple[tuple[int, int, str], .
     return tuple(_find_typed(sentence, kind))
 
 
+FIGURE_KINDS = ("count", "percent", "money", "date", "duration", "number", "rating")
+
+
+def warm_figures(passages: list[str], max_sentences: int = 8000) -> int:
+    """Parse the figures of indexed sentences at load time, so that a question seen for the
+    first time pays nothing for them; bounded so that a huge library loads as fast as ever."""
+    done = 0
+    for text in passages:
+        for s, e in split_sentences(text):
+            if done >= max_sentences:
+                return done
+            for kind in FIGURE_KINDS:
+                _typed_candidates(text[s:e], kind)
+            done += 1
+    return done
+
+
 def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
     taken: list[tuple[int, int]] = []
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answering import extract_answer
+from rag.answering import extract_answer, warm_figures
 from rag.chunking import context_header
 from rag.corpus import Document, scan_library
 from rag.embedding import Encoder, encoder_for
@@ -221,6 +221,9 @@ def load_service(settings: Settings, encoder: Encoder | None = None) -> QAServic
     encoder = encoder or encoder_for(settings, threads=settings.threads)
     stored = load_index(settings.index_dir, expectations(settings, encoder.name, encoder.sha256, encoder.backend))
     documents = stored_documents(stored)
+    # In the background: the service is ready at once, and first questions get faster as it runs.
+    threading.Thread(target=warm_figures, args=([c.text for c in stored.chunks],), daemon=True,
+                     name="rag-warm").start()
     return QAService(
         settings=settings,
         encoder=encoder,
