@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.errors import DocumentError
+from rag.hashing import sha256_file
 from rag.readers import SUPPORTED_SUFFIXES, read_document
 
 MANIFEST_NAME = "manifest.json"
@@ -112,21 +113,17 @@ def list_document_files(seeds_dir: Path) -> list[Path]:
     return sorted(p for p in seeds_dir.iterdir() if is_report_file(p))
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
+def report_sha256(path: Path) -> str:
     try:
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
+        return sha256_file(path)
     except OSError as exc:
         raise DocumentError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    return h.hexdigest()
 
 
 def scan_library(seeds_dir: Path) -> list[SourceFile]:
     """Every report file in the library with its hash and manifest entry, in name order."""
     manifest = read_manifest(seeds_dir)
-    return [SourceFile(p.name, p, sha256_file(p), manifest.get(p.name, {})) for p in list_document_files(seeds_dir)]
+    return [SourceFile(p.name, p, report_sha256(p), manifest.get(p.name, {})) for p in list_document_files(seeds_dir)]
 
 
 def make_document(name: str, raw: bytes, meta: dict | None = None, source_key: str = "") -> Document:

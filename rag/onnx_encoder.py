@@ -15,7 +15,6 @@ onnxruntime.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from rag.errors import ModelError
+from rag.hashing import sha256_file
 
 log = logging.getLogger("rag")
 
@@ -84,14 +84,6 @@ def read_layout(path: Path) -> ModelLayout:
 
 def _read_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # --- export (build time, needs torch) ------------------------------------------------------

@@ -25,7 +25,6 @@ texts it holds, and `pending_changes` says what `rag build` would index.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -41,6 +40,7 @@ import numpy as np
 
 from rag.chunking import Chunk
 from rag.errors import IndexBusy, IndexCorrupt, IndexMissing, IndexStale
+from rag.hashing import sha256_file
 
 FORMAT_VERSION = 3
 CURRENT = "CURRENT"
@@ -88,14 +88,6 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def current_version(index_dir: Path) -> Path | None:
     pointer = index_dir / CURRENT
     if not pointer.is_file():
@@ -137,7 +129,7 @@ def write_index(
         with (tmp / "sentences.npz").open("wb") as fh:
             np.savez(fh, **sentences)
         manifest = dict(manifest, format_version=FORMAT_VERSION, version=version)
-        manifest["files"] = {name: _sha256_file(tmp / name) for name in FILES}
+        manifest["files"] = {name: sha256_file(tmp / name) for name in FILES}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         for name in (*FILES, "manifest.json"):
             with (tmp / name).open("rb") as fh:
@@ -243,7 +235,7 @@ def load_index(index_dir: Path, expected: dict | None = None) -> StoredIndex:
         path = version / name
         if not path.is_file():
             raise IndexCorrupt(f"index file {path} is missing. {REBUILD_HINT}")
-        if recorded.get(name) != _sha256_file(path):
+        if recorded.get(name) != sha256_file(path):
             raise IndexCorrupt(f"index file {path} does not match its checksum (damaged or edited). {REBUILD_HINT}")
     try:
         index = faiss.read_index(str(version / "vectors.faiss"))
