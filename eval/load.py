@@ -26,7 +26,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from bench import free_port, stop_server  # same directory: the benchmark's process helpers
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
@@ -113,12 +113,6 @@ def make_report(i: int, rng: random.Random, fmt: str) -> Report:
 # --- the server --------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
 def rag(work: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "rag.cli", "--index", str(work / "index"), "--seeds", str(work / "seeds"), *args]
 
@@ -162,17 +156,6 @@ def start_server(work: Path, port: int, logfile: Path, limit: float) -> subproce
         time.sleep(0.1)
     stop_server(proc)
     raise RuntimeError(f"the server was not healthy within {limit:.0f} s; see {logfile}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    """Stop the server this script started (its own process group)."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=15)
 
 
 class RssPeak(threading.Thread):

@@ -62,3 +62,21 @@ def service(seed_settings: Settings, seed_index: Path, encoder):
 @pytest.fixture(scope="session")
 def originals() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
+
+
+@pytest.fixture()
+def loading_app(seed_settings: Settings, service):
+    """An app whose service stays "loading" until the test sets `release`."""
+    import threading
+    from types import SimpleNamespace
+
+    from rag.api.app import create_app
+
+    release = threading.Event()
+
+    def slow_loader(settings: Settings):
+        release.wait(30)
+        return service
+
+    yield SimpleNamespace(app=create_app(seed_settings, loader=slow_loader), release=release)
+    release.set()  # no loader thread left waiting after the test

@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from unittest import mock
@@ -321,14 +320,8 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
 # --- loading: /health says what is happening; nothing half-works ------------------------------------
 
 
-def test_health_is_503_while_loading_then_200(seed_settings: Settings, service) -> None:
-    release = threading.Event()
-
-    def slow_loader(settings: Settings):
-        release.wait(30)
-        return service
-
-    app = create_app(seed_settings, loader=slow_loader)
+def test_health_is_503_while_loading_then_200(loading_app) -> None:
+    app, release = loading_app.app, loading_app.release
     with TestClient(app) as c:
         r = c.get("/health")
         assert r.status_code == 503 and r.json()["status"] == "loading"

@@ -298,21 +298,12 @@ def test_crlf_in_values_never_reaches_a_response_header(client, url):
         assert r.headers["location"].startswith("http://testserver/")
 
 
-def test_the_retry_after_header_while_loading_is_fixed(seed_settings, service):
-    import threading
-
-    release = threading.Event()
-
-    def slow_loader(settings: Settings):
-        release.wait(30)
-        return service
-
-    app = create_app(seed_settings, loader=slow_loader)
-    with TestClient(app) as c:
+def test_the_retry_after_header_while_loading_is_fixed(loading_app):
+    with TestClient(loading_app.app) as c:
         r = c.get("/ask?q=agency%0d%0aRetry-After:%2099999")
         assert r.status_code == 503 and r.headers["retry-after"] == "5"
         no_injected_headers(r)
-        release.set()
+        loading_app.release.set()
 
 
 @pytest.mark.parametrize("authorization", [
