@@ -717,7 +717,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--flat-budget-ms", type=float, default=2.0,
                    help="dense-search time per query above which HNSW is recommended")
     p.add_argument("--hnsw-m", type=int, default=32, help="HNSW graph degree M")
-    p.add_argument("--ef-construction", type=int, default=40, help="HNSW efConstruction")
+    p.add_argument("--ef-construction", type=int, default=200, help="HNSW efConstruction (rag/indexing.py builds with 200)")
     args = p.parse_args(argv)
     args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
     unknown = set(args.sections) - set(SECTIONS)
@@ -730,7 +730,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.clients = [1, 4, 16]
     args.seconds = 3.0 if q else 10.0
     args.factors = [10, 100] if q else [10, 100, 1000]
-    args.ef_search = [64, 128, 256, 512, 1024] if q else [64, 128, 256, 512, 1024, 2048]
+    args.ef_search = [64, 128, 256, 512, 1024] if q else [64, 128, 256, 512, 1024, 2048, 4096]
     args.recall = 0.98
     args.profile_questions = 60 if q else 120
     return args

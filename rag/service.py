@@ -221,6 +221,9 @@ def load_service(settings: Settings, encoder: Encoder | None = None) -> QAServic
     encoder = encoder or encoder_for(settings, threads=settings.threads)
     stored = load_index(settings.index_dir, expectations(settings, encoder.name, encoder.sha256, encoder.backend))
     documents = stored_documents(stored)
+    hnsw = getattr(stored.faiss_index, "hnsw", None)
+    if hnsw is not None:  # a search-time knob: a new setting applies without a rebuild
+        hnsw.efSearch = settings.hnsw_ef_search
     # In the background: the service is ready at once, and first questions get faster as it runs.
     threading.Thread(target=warm_figures, args=([c.text for c in stored.chunks],), daemon=True,
                      name="rag-warm").start()
