@@ -132,6 +132,12 @@ def question_kind(question: str) -> str:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=20_000)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Cached: the same stored passages come back for many questions."""
     spans, pos = [], 0
     for m in _SENTENCE_SPLIT.finditer(text):
         if m.start() > pos:
@@ -139,11 +145,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     if pos < len(text):
         spans.append((pos, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
+    return tuple((s, e) for s, e in spans if text[s:e].strip())
 
 
-def years_in(text: str) -> set[int]:
+def years_in(text: str) -> frozenset[int]:
     """Years a text names, with '2019/20' and '2015-16' counting as both years."""
+    return _years_in(text)
+
+
+@lru_cache(maxsize=20_000)
+def _years_in(text: str) -> frozenset[int]:
     years: set[int] = set()
     for m in _YEAR.finditer(text):
         first = int(m.group(1))
@@ -152,7 +163,7 @@ def years_in(text: str) -> set[int]:
             second = int(m.group(2)) if len(m.group(2)) == 4 else first // 100 * 100 + int(m.group(2))
             if 0 < second - first <= 2:
                 years.add(second)
-    return years
+    return frozenset(years)
 
 
 _HONORIFICS = {"Dame", "Sir", "Mr", "Mrs", "Ms", "Dr", "Lord", "Lady"}
@@ -238,15 +249,20 @@ FIGURE_KINDS = ("count", "percent", "money", "date", "duration", "number", "rati
 
 
 def warm_figures(passages: list[str], max_sentences: int = 8000) -> int:
-    """Parse the figures of indexed sentences at load time, so that a question seen for the
-    first time pays nothing for them; bounded so that a huge library loads as fast as ever."""
+    """Parse the figures and words of indexed sentences at load time, so that a question seen
+    for the first time pays nothing for them; bounded so that a huge library loads as fast as ever."""
     done = 0
     for text in passages:
+        token_set(text)
+        years_in(text)
         for s, e in split_sentences(text):
             if done >= max_sentences:
                 return done
+            sentence = text[s:e]
+            token_set(sentence)
+            _word_tokens(sentence)
             for kind in FIGURE_KINDS:
-                _typed_candidates(text[s:e], kind)
+                _typed_candidates(sentence, kind)
             done += 1
     return done
 
@@ -300,14 +316,30 @@ def _content_terms(question: str) -> list[str]:
     return [t for t in dict.fromkeys(tokenize(question)) if t not in _FRAME_WORDS]
 
 
-def _coverage(terms: list[str], weights: dict[str, float], tokens: set[str]) -> float:
+_NONE: frozenset[str] = frozenset()
+
+
+def _coverage(terms: list[str], weights: dict[str, float], a: frozenset[str], b: frozenset[str] = _NONE,
+              c: frozenset[str] = _NONE) -> float:
+    """Share of the question's term weight found in any of the token sets."""
     total = sum(weights[t] for t in terms)
-    return sum(weights[t] for t in terms if t in tokens) / total if total else 0.0
+    return sum(weights[t] for t in terms if t in a or t in b or t in c) / total if total else 0.0
+
+
+@lru_cache(maxsize=65_536)
+def _word_tokens(sentence: str) -> tuple[tuple[int, str], ...]:
+    """Each word's tokens with the word's position; cached, as every candidate value re-reads them."""
+    return tuple((m.start(), t) for m in re.finditer(r"\S+", sentence) for t in tokenize(m.group(0)))
+
+
+@lru_cache(maxsize=65_536)
+def token_set(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
 
 
 def _proximity(sentence: str, span: tuple[int, int], terms: set[str]) -> float:
     """How many question terms stand near the value (closer counts more)."""
-    words = [(m.start(), t) for m in re.finditer(r"\S+", sentence) for t in tokenize(m.group(0))]
+    words = _word_tokens(sentence)
     centre = (span[0] + span[1]) / 2
     score = 0.0
     for pos, t in words:
@@ -378,8 +410,8 @@ def extract_answer(
     for hit in hits[:max_passages]:
         text = hit.chunk.text
         header = headers.get(hit.chunk.doc, "")
-        header_tokens = set(tokenize(header))
-        passage_cov = _coverage(terms, weights, set(tokenize(text)) | header_tokens)
+        header_tokens = token_set(header)
+        passage_cov = _coverage(terms, weights, token_set(text), header_tokens)
         # A question about another year than the report's, that the passage never names,
         # is not answered by it (2017 figures are no answer to a question about 2025).
         year_penalty = 0.0
@@ -388,15 +420,11 @@ def extract_answer(
             known = years_in(text) | years_in(header) | ({doc_year} if doc_year else set())
             if not asked_years & known:
                 year_penalty = 1.0
-        prev_tokens: set[str] = set()
+        prev_tokens: frozenset[str] = frozenset()
         for s, e in split_sentences(text):
             sentence = text[s:e]
-            sent_tokens = set(tokenize(sentence))
-            sentence_cov = _coverage(terms, weights, sent_tokens | header_tokens)
-            # The sentence before often carries the subject the answer refers back to
-            # ("The target is 10 working days. ... 43 per cent were completed in this timescale").
-            context_cov = _coverage(terms, weights, sent_tokens | prev_tokens | header_tokens)
-            prev_tokens = sent_tokens
+            sent_tokens = token_set(sentence)
+            before, prev_tokens = prev_tokens, sent_tokens
             values = [c for c in candidates(sentence, kind, question_words) if c[2].lower() not in question_values]
             fallback_penalty = 0.0
             if not values and kind in _FALLBACK:
@@ -405,6 +433,10 @@ def extract_answer(
                 fallback_penalty = 0.1
             if not values:
                 continue
+            sentence_cov = _coverage(terms, weights, sent_tokens, header_tokens)
+            # The sentence before often carries the subject the answer refers back to
+            # ("The target is 10 working days. ... 43 per cent were completed in this timescale").
+            context_cov = _coverage(terms, weights, sent_tokens, before, header_tokens)
             value = max(
                 values,
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_noun, question_words), -c[0]),

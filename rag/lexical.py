@@ -101,4 +101,10 @@ class BM25:
         ids = [self.vocab[t] for t in tokenize(query) if t in self.vocab]
         if not ids:
             return np.zeros(self.matrix.shape[1], dtype=np.float32)
-        return np.asarray(self.matrix[ids].sum(axis=0)).ravel().astype(np.float32)
+        # Row by row on the CSR arrays: scipy's fancy row indexing builds a whole new matrix per query.
+        m = self.matrix
+        out = np.zeros(m.shape[1], dtype=np.float64)
+        for i in ids:
+            lo, hi = m.indptr[i], m.indptr[i + 1]
+            out[m.indices[lo:hi]] += m.data[lo:hi]
+        return out.astype(np.float32)

@@ -121,7 +121,7 @@ def fuse_scores(
     ids = set(lex) | set(dense_scores)
     missing = [i for i in ids if i not in dense_scores]
     if missing and query_vector is not None:
-        vecs = np.vstack([index.faiss_index.reconstruct(int(i)) for i in missing])
+        vecs = index.faiss_index.reconstruct_batch(np.array(missing, dtype=np.int64))
         dense_scores.update(zip(missing, (vecs @ query_vector).tolist()))
     fused = {i: lexical_weight * lex.get(i, 0.0) + dense_weight * dense_scores.get(i, 0.0) for i in ids}
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
