@@ -16,11 +16,11 @@ from rag.service import QAService
 RETRY_AFTER_SECONDS = "5"
 
 
-def get_state(request: Request) -> ServiceState:
+async def get_state(request: Request) -> ServiceState:
     return request.app.state.rag
 
 
-def get_service(state: Annotated[ServiceState, Depends(get_state)]) -> QAService:
+async def get_service(state: Annotated[ServiceState, Depends(get_state)]) -> QAService:
     """The ready service, or 503 saying whether it is still loading or why it failed."""
     service = state.service
     if service is not None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
 
 from rag.api.deps import ServiceDep
 from rag.api.schemas import ErrorResponse
@@ -33,6 +34,11 @@ Doc = Annotated[str | None, Query(description="only this document (file name, as
 Year = Annotated[int | None, Query(ge=1900, le=2100, description="only documents dated this year")]
 
 
+def _json(model: BaseModel) -> Response:
+    """The model is already valid: send its JSON as is, rather than have FastAPI check it again."""
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
 def _doc(doc: str | None) -> str | None:
     """An HTML form's "all documents" option sends `doc=`; treat it as no filter."""
     return doc or None
@@ -41,13 +47,13 @@ def _doc(doc: str | None) -> str | None:
 @router.post("/ask", response_model=AskResponse, responses=ERRORS)
 def ask_post(body: AskRequest, service: ServiceDep) -> AskResponse:
     """Answer a question from the reports; the same JSON as `rag ask --json`."""
-    return service.ask(body.question, k=body.k, doc=_doc(body.doc), year=body.year)
+    return _json(service.ask(body.question, k=body.k, doc=_doc(body.doc), year=body.year))
 
 
 @router.get("/ask", response_model=AskResponse, responses=ERRORS)
 def ask_get(service: ServiceDep, q: Question, k: K = 5, doc: Doc = None, year: Year = None) -> AskResponse:
     """`POST /ask` as a query string, for a quick look from a browser or curl."""
-    return service.ask(q, k=k, doc=_doc(doc), year=year)
+    return _json(service.ask(q, k=k, doc=_doc(doc), year=year))
 
 
 @router.get("/search", response_model=SearchResponse, responses=ERRORS)
