@@ -127,7 +127,7 @@ class QAService:
         table = self.stored.sentences
         qv = self.query_vector(question).astype(np.float32)
         sims: dict[tuple[int, int, int], float] = {}
-        for h in hits[:5]:
+        for h in hits[: self.settings.answer_passages]:
             i = h.chunk.id
             lo, hi = int(table["chunk_ptr"][i]), int(table["chunk_ptr"][i + 1])
             if hi <= lo:
@@ -152,12 +152,12 @@ class QAService:
         started = time.perf_counter()
         q = self.clean_question(question)
         self.check_params(k, doc, year, mode)
-        hits = self.retrieve(q, max(k, 5), doc, year, mode)
+        hits = self.retrieve(q, max(k, self.settings.answer_passages), doc, year, mode)
         found = extract_answer(
             q, hits, self.index.bm25, self.headers, self.settings.abstain_threshold,
             doc_years=self.doc_years,
             sentence_similarity=self.sentence_similarity(q, hits) if mode != "bm25" else None,
-            semantic_weight=self.settings.semantic_weight,
+            semantic_weight=self.settings.semantic_weight, max_passages=self.settings.answer_passages,
         )
         span = None
         if found.answer is not None and found.hit_rank is not None:

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     # without abstaining on more answerable ones; 0.52 is its low end (see the commit message).
     abstain_threshold: float = 0.52
     semantic_weight: float = Field(0.5, ge=0.0, description="weight of question-sentence cosine in answer selection")
+    answer_passages: int = Field(5, ge=1, le=50, description="how many top passages answer selection reads")
 
     # Input limits.
     max_question_chars: int = Field(2000, ge=1)
