@@ -140,6 +140,28 @@ def test_large_corpora_switch_from_flat_to_hnsw_with_filters_still_exact_enough(
     assert got == exact.tolist()
 
 
+def test_a_new_hnsw_ef_search_applies_to_an_index_already_built(index_copy, encoder):
+    """FAISS stores efSearch in the file; the setting, not the file, decides at load."""
+    import faiss
+
+    from rag.hashing import sha256_file
+    from rag.service import load_service
+
+    version = current_version(index_copy.index_dir)
+    flat = faiss.read_index(str(version / "vectors.faiss"))
+    hnsw = faiss.IndexHNSWFlat(flat.d, 32, faiss.METRIC_INNER_PRODUCT)
+    hnsw.hnsw.efSearch = 16
+    hnsw.add(flat.reconstruct_n(0, flat.ntotal))
+    faiss.write_index(hnsw, str(version / "vectors.faiss"))
+    manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"]["vectors.faiss"] = sha256_file(version / "vectors.faiss")
+    (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    service = load_service(index_copy.model_copy(update={"hnsw_ef_search": 300}), encoder=encoder)
+    assert service.index.faiss_index.hnsw.efSearch == 300
+    assert service.ask("How many CRCs did Sodexo own?").citations
+
+
 def test_a_manifest_that_does_not_match_its_files_is_detected(index_copy, encoder):
     version = current_version(index_copy.index_dir)
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
