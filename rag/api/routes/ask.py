@@ -1,8 +1,9 @@
 """Questions in, answers and evidence out.
 
 The routes are plain `def`: FastAPI runs them in its thread pool, which keeps
-the encoder (CPU-bound torch) off the event loop so `/health` and the page stay
-responsive while a question is being encoded.
+the encoder (CPU-bound ONNX Runtime) off the event loop so `/health` and the page
+stay responsive while a question is being encoded. Running `/ask` on the loop
+would save about 0.3 ms a request, and stall every other client meanwhile.
 """
 
 from __future__ import annotations
@@ -45,13 +46,13 @@ def _doc(doc: str | None) -> str | None:
 
 
 @router.post("/ask", response_model=AskResponse, responses=ERRORS)
-def ask_post(body: AskRequest, service: ServiceDep) -> AskResponse:
+def ask_post(body: AskRequest, service: ServiceDep) -> Response:
     """Answer a question from the reports; the same JSON as `rag ask --json`."""
     return _json(service.ask(body.question, k=body.k, doc=_doc(body.doc), year=body.year))
 
 
 @router.get("/ask", response_model=AskResponse, responses=ERRORS)
-def ask_get(service: ServiceDep, q: Question, k: K = 5, doc: Doc = None, year: Year = None) -> AskResponse:
+def ask_get(service: ServiceDep, q: Question, k: K = 5, doc: Doc = None, year: Year = None) -> Response:
     """`POST /ask` as a query string, for a quick look from a browser or curl."""
     return _json(service.ask(q, k=k, doc=_doc(doc), year=year))
 
