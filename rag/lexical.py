@@ -17,6 +17,9 @@ import Stemmer
 from scipy import sparse
 
 _PER_CENT = re.compile(r"(\d)\s*(?:per\s*cent|percent)")
+# An acronym's plural ("CRCs", "SFOs", "PSRs") is the acronym: the stemmer cannot see that
+# once the text is lower case ("crcs" has no vowel to strip the "s" after).
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 _TOKEN = re.compile(r"£?\d+(?:[.,]\d+)*%?|[a-z][a-z']*")
 STOPWORDS = frozenset(
     ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "did", "do", "does", "for", "from", "had", "has", "have", "how", "i", "in", "into", "is", "it", "its", "of", "on", "or", "per", "so", "than", "that", "the", "their", "them", "there", "these", "they", "this", "those", "to", "was", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your", "about", "after", "all", "also", "any", "can", "could", "many", "much", "more", "most", "did", "our", "out", "over", "said", "say", "says", "such", "then"]
@@ -44,7 +47,7 @@ def tokenize(text: str) -> list[str]:
 def _tokenize(text: str) -> tuple[str, ...]:
     """Cached: answer selection re-tokenises the same stored sentences on every question."""
     out = []
-    text = _PER_CENT.sub(r"\1%", text.lower().replace("’", "'"))
+    text = _PER_CENT.sub(r"\1%", _ACRONYM_PLURAL.sub(r"\1", text).lower().replace("’", "'"))
     for tok in _TOKEN.findall(text):
         tok = tok.strip("'")
         if not tok or tok in STOPWORDS:
