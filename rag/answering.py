@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.lexical import BM25, tokenize
+from rag.lexical import BM25, STOPWORDS, tokenize
 from rag.retrieval import Hit
 
 _NUMBER_WORDS = (
@@ -27,6 +27,7 @@ _MONTH = "January|February|March|April|May|June|July|August|September|October|No
 _FRACTION_WORDS = (
     r"\b(?:(?:one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out of)\s+(?:two|three|four|five|six|seven|eight|nine|ten)"
     r"|(?:a|one)\s+(?:half|third|quarter|fifth)|half|(?:two|three)[- ](?:thirds|quarters|fifths)|a\s+third|a\s+quarter)"
+    r"(?!\s+(?:of\s+)?a\s+million)"  # "a quarter of a million" is a count
 )
 
 _UNIT = r"(?:working\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?)\b"
@@ -41,7 +42,12 @@ PATTERNS: dict[str, re.Pattern] = {
         r"|\d[\d,]*(?:\.\d+)?\s?(?:million|billion)\s+pounds",
         re.I,
     ),
-    "duration": re.compile(rf"\b{_NUM}\s(?:{_UNIT})", re.I),
+    # "12 weeks", "three to six months", and as adjectives: "a two-day course", "six-weekly".
+    "duration": re.compile(
+        rf"\b{_NUM}(?:\s?(?:to|–|-)\s?{_NUM})?\s(?:{_UNIT})"
+        rf"|\b(?:\d+|{_NUMBER_WORDS})-(?:(?:day|week|month|year|hour)s?|weekly|monthly)\b",
+        re.I,
+    ),
     # The inspectorates' four-point scale.
     "rating": re.compile(r"\b(?:Outstanding|Good|Requires? improvement|Requiring improvement|Inadequate)\b", re.I),
     "date": re.compile(
@@ -49,6 +55,8 @@ PATTERNS: dict[str, re.Pattern] = {
         rf"|\b(?:spring|summer|autumn|winter)\s\d{{4}}\b|\b(?:19|20)\d{{2}}(?:/\d{{2}})?\b"
     ),
     "count": re.compile(
+        r"\b(?:a\s+)?(?:quarter|half|third)\s+of\s+a\s+million\b|\bhalf\s+a\s+million\b"
+        r"|\b\d[\d,]*(?:\.\d+)?\s(?:million|billion)\b|"
         rf"(?:\b|(?<=\bc))(?:\d[\d,]*\s?[–-]\s?\d[\d,]*\b|\d{{1,3}}(?:,\d{{3}})+\b|\d+(?:\.\d+)?\b)"
         rf"|\b(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?\b",
         re.I,
@@ -61,6 +69,8 @@ PATTERNS: dict[str, re.Pattern] = {
 }
 
 _KIND_CUES: list[tuple[str, re.Pattern]] = [
+    # "What share of reports were completed within the timescale?" asks for a share, not a time.
+    ("percent", re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?(?:share|proportion|percentage|fraction)\b", re.I)),
     ("rating", re.compile(r"^\s*what (?:\w+ )?(?:rating|grade)\b|\bhow (?:was|were|is|are|did) .+ (?:rated|rate)\b"
                           r"|\bwhat was .+ rated\b", re.I)),
     ("duration", re.compile(r"\b(how long|what period|over what period|what length|timescale|time limit|"
@@ -68,10 +78,9 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     ("percent", re.compile(r"\b(percentage|per cent|percent|proportion|share|what fraction|"
                            r"how many (in|out of) (every|ten|\d+)|rate of|%)", re.I)),
     ("money", re.compile(r"\b(money|cost|costs|budget|funding|funded|fund|spend|spent|worth|pounds|invest\w*)\b|£", re.I)),
-    ("date", re.compile(r"^\s*(when|what date|on what date|what year|in which year|which year|which month|"
-                        r"in what month|in which month|by what month|what month|which period|what period)\b"
-                        r"|\b(in|from|by) (which|what) (month|year|date)\b", re.I)),
-    ("name", re.compile(r"^\s*(who|whom|which|what (organisation|company|body|panel|scale|review|prison|name))\b"
+    ("date", re.compile(r"^\s*(when|what date|on what date|which period|what period)\b"
+                        r"|\b(which|what) (month|year|date|day)\b", re.I)),
+    ("name", re.compile(r"^\s*(who|whom|where|which|what (organisation|company|body|panel|scale|review|prison|name))\b"
                         r"|\bwhich (individual|person|organisation|company|body|panel|review|prison|scale|division|"
                         r"owner|researchers?|counties|areas?|regions?)\b"
                         r"|\bwho\b|\bname of\b|\bnamed\b", re.I)),
@@ -124,9 +133,14 @@ class Extracted:
     confidence: float
 
 
+_GIVEN_FIGURE = re.compile(r"\d[\d,.]*\s?(?:%|per\s?cent\b)|£\s?\d[\d,.]*\w*")
+
+
 def question_kind(question: str) -> str:
+    # A figure the question states ("the claim that offending fell by 42%") is given, not asked.
+    asked = _GIVEN_FIGURE.sub(" ", question)
     for kind, cue in _KIND_CUES:
-        if cue.search(question):
+        if cue.search(asked):
             return kind
     return "number"
 
@@ -166,6 +180,7 @@ def _years_in(text: str) -> frozenset[int]:
     return frozenset(years)
 
 
+_ITEM_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
 _HONORIFICS = {"Dame", "Sir", "Mr", "Mrs", "Ms", "Dr", "Lord", "Lady"}
 _CONNECTORS = {"of", "and", "for", "the", "on"}
 _ORG_WORDS = {"Service", "Services", "Company", "Companies", "Inspectorate", "Ministry", "Office", "Board", "Trust",
@@ -173,7 +188,19 @@ _ORG_WORDS = {"Service", "Services", "Company", "Companies", "Inspectorate", "Mi
               "NPS", "HMPPS", "Division", "Justice", "Works", "Futures", "Links"}
 
 
-def _name_candidates(sentence: str, question_words: set[str]) -> list[tuple[int, int, str]]:
+# Words that open sentences ("Apart from Wales, ...") but are rarely written lower case in a report.
+_OPENERS = frozenset(
+    ["apart", "although", "however", "overall", "despite", "whilst", "while", "since", "instead", "following", "during", "after", "before", "unlike", "similarly", "likewise", "again", "elsewhere", "here", "there"]
+)
+
+
+def lowercase_words(texts: list[str]) -> frozenset[str]:
+    """Words the library writes in lower case: capitalised only because a sentence starts with them."""
+    return frozenset(w for t in texts for w in re.findall(r"\b[a-z]+\b", t))
+
+
+def _name_candidates(sentence: str, question_words: set[str],
+                     common_words: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Proper-name runs, split where the question's own words stand.
 
     "Head of Communications Catherine Chan" asked as "Who was Head of Communications?"
@@ -181,13 +208,15 @@ def _name_candidates(sentence: str, question_words: set[str]) -> list[tuple[int,
     "Who was Chief Inspector?" yields "Dame Glenys Stacey".
     """
     out = []
+    opening = len(sentence) - len(sentence.lstrip(" \t•–-“\"‘'("))
     for m in PATTERNS["name"].finditer(sentence):
         words = [(w.start() + m.start(), w.end() + m.start(), w.group(0).strip(",")) for w in re.finditer(r"\S+", m.group(0))]
         segment: list[tuple[int, int, str]] = []
         segments = []
         for w in words:
             word = w[2]
-            stop = word.lower() in question_words or (word in _NOT_NAME_WORDS and word not in _HONORIFICS)
+            stop = (word.lower() in question_words or (word in _NOT_NAME_WORDS and word not in _HONORIFICS)
+                    or w[0] == opening and (word.lower() in common_words or word.lower() in _OPENERS))
             if stop:
                 if segment:
                     segments.append(segment)
@@ -200,7 +229,9 @@ def _name_candidates(sentence: str, question_words: set[str]) -> list[tuple[int,
         # often reuse the question's words ("Prison and Probation Ombudsman").
         whole = list(words)
         while whole and (whole[0][2].lower() in question_words or whole[0][2] in _NOT_NAME_WORDS
-                         and whole[0][2] not in _HONORIFICS):
+                         and whole[0][2] not in _HONORIFICS
+                         or whole[0][0] == opening and (whole[0][2].lower() in common_words
+                                                        or whole[0][2].lower() in _OPENERS)):
             whole = whole[1:]
         if whole and len(whole) > 1 and whole not in segments:
             segments.append(whole)
@@ -226,15 +257,18 @@ _NOT_A_FIGURE = re.compile(
     r"(?<!\S)\S*?(?:https?:|www\.|[A-Za-z]/|/[A-Za-z])\S*"  # a URL or path fragment (from its first character)
     r"|\b[A-Za-z]+[-‐]?\d+[A-Za-z]*\b"  # Covid-19, SL001, SCH9, M25
     # A number made into an adjective: "a two-part review", "a 12-month order", "one-off".
-    rf"|\b(?:\d+|{_NUMBER_WORDS})-(?!(?:{_NUMBER_WORDS}|halfs?|thirds?|quarters?|fifths?)\b)[a-z]+\b",
+    # (A duration stays one: "a two-day course".)
+    rf"|\b(?:\d+|{_NUMBER_WORDS})-(?!(?:{_NUMBER_WORDS}|halfs?|thirds?|quarters?|fifths?|(?:day|week|month|year|hour)s?"
+    rf"|weekly|monthly)\b)[a-z]+\b",
     re.I,
 )
 
 
-def candidates(sentence: str, kind: str, question_words: set[str] | None = None) -> list[tuple[int, int, str]]:
+def candidates(sentence: str, kind: str, question_words: set[str] | None = None,
+               common_words: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Typed values in a sentence, as (start, end, text)."""
     if kind == "name":
-        return _name_candidates(sentence, question_words or set())
+        return _name_candidates(sentence, question_words or set(), common_words)
     return list(_typed_candidates(sentence, kind))
 
 
@@ -354,8 +388,9 @@ def _value_score(
     terms: set[str],
     focus: set[str],
     person: bool | None = None,
-    type_noun: str = "",
+    type_nouns: frozenset[str] = frozenset(),
     question_words: frozenset[str] = frozenset(),
+    items_asked: int = 0,
 ) -> float:
     score = _proximity(sentence, (value[0], value[1]), terms)
     after = set(tokenize(sentence[value[1]: value[1] + 40]))
@@ -366,14 +401,20 @@ def _value_score(
     if person is not None and value[2][:1].isupper():
         score += 1.0 if _looks_like_person(value[2]) == person else 0.0
         words = [w.lower().strip(",") for w in value[2].split()]
-        if type_noun and words and words[-1].rstrip("s") == type_noun.rstrip("s"):
-            score += 1.5  # "Which panel ...?" -> "... Advisory Panel"
+        if words and words[-1].rstrip("s") in type_nouns:
+            score += 1.5  # "Which panel ...?" -> "... Advisory Panel"; "which local units" -> "... Delivery Units"
         # Words that only echo the question are no answer ("Which CRC ...?" -> "CRC"); the
         # kind of thing asked for is not an echo ("Which review ...?" -> "Lammy Review").
         content = [w for w in words if w not in _CONNECTORS]
         if content:
-            echoes = sum(w in question_words and w.rstrip("s") != type_noun.rstrip("s") for w in content)
+            if all(w in question_words for w in content):
+                score -= 3.0
+            echoes = sum(w in question_words and w.rstrip("s") not in type_nouns for w in content)
             score -= 1.5 * echoes / len(content)
+        if items_asked:
+            # "Which two CRCs ...?" -> "Wales and Durham", not "Wales".
+            items = len(re.split(r",\s*(?:and\s+)?|\s+and\s+", value[2]))
+            score += 1.5 if items == items_asked else -0.5 if items == 1 else 0.0
     return score
 
 
@@ -387,6 +428,7 @@ def extract_answer(
     doc_years: dict[str, int | None] | None = None,
     sentence_similarity: Callable[[int, int, int], float] | None = None,
     semantic_weight: float = 0.5,
+    common_words: frozenset[str] = frozenset(),
 ) -> Extracted:
     kind = question_kind(question)
     terms = _content_terms(question)
@@ -397,6 +439,14 @@ def extract_answer(
     noun = re.search(r"(?i)\b(?:which|what)\s+(?:\w+\s+){0,2}(panel|review|scale|prison|organisation|company|body|"
                      r"division|owner|office|team|report|act|inspectorate|agency|court|programme|scheme)\b", question)
     type_noun = noun.group(1).lower() if noun else ""
+    # The words after "which"/"what" name the kind of thing asked for ("which local units").
+    after = re.search(r"(?i)\b(?:which|what)\s+((?:[\w'-]+\s+){0,3})", question)
+    type_nouns = frozenset({type_noun.rstrip("s")} - {""}) | frozenset(
+        w.lower().rstrip("s") for w in (after.group(1).split() if after else [])
+        if w.lower() not in STOPWORDS and w.lower() not in _ITEM_COUNTS
+    )
+    items = re.search(r"(?i)\b(?:which|what)\s+(two|three|four|five|both)\b", question)
+    items_asked = _ITEM_COUNTS[items.group(1).lower()] if items else 0
     question_values = {c[2].lower() for k in ("percent", "money", "count", "date") for c in candidates(question, k)}
     # Both ends of a range the question states ("caseloads of 55–70") are given, not asked.
     question_values |= {n for v in question_values for n in re.findall(r"\d[\d,.]*", v)}
@@ -425,7 +475,8 @@ def extract_answer(
             sentence = text[s:e]
             sent_tokens = token_set(sentence)
             before, prev_tokens = prev_tokens, sent_tokens
-            values = [c for c in candidates(sentence, kind, question_words) if c[2].lower() not in question_values]
+            values = [c for c in candidates(sentence, kind, question_words, common_words)
+                      if c[2].lower() not in question_values]
             fallback_penalty = 0.0
             if not values and kind in _FALLBACK:
                 # "In how many cases..." is often answered by a share: "in just 32 per cent of cases".
@@ -439,7 +490,8 @@ def extract_answer(
             context_cov = _coverage(terms, weights, sent_tokens, before, header_tokens)
             value = max(
                 values,
-                key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_noun, question_words), -c[0]),
+                key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
+                                                        items_asked), -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not
             # answered by it, and a question about a change is answered by nothing else.

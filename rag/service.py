@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answering import extract_answer, warm_figures
+from rag.answering import extract_answer, lowercase_words, warm_figures
 from rag.chunking import context_header
 from rag.corpus import Document, scan_library
 from rag.embedding import Encoder, encoder_for
@@ -41,6 +41,7 @@ class QAService:
     headers: dict[str, str]
     doc_years: dict[str, int | None] = field(default_factory=dict)
     pending: PendingChanges | None = None  # library changes not in this index yet
+    common_words: frozenset[str] = frozenset()  # written in lower case somewhere: not a name
     _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -158,6 +159,7 @@ class QAService:
             doc_years=self.doc_years,
             sentence_similarity=self.sentence_similarity(q, hits) if mode != "bm25" else None,
             semantic_weight=self.settings.semantic_weight, max_passages=self.settings.answer_passages,
+            common_words=self.common_words,
         )
         span = None
         if found.answer is not None and found.hit_rank is not None:
@@ -236,4 +238,5 @@ def load_service(settings: Settings, encoder: Encoder | None = None) -> QAServic
         headers={d.doc: context_header(d) for d in documents.values()},
         doc_years={d.doc: d.year for d in documents.values()},
         pending=library_changes(settings, stored),
+        common_words=lowercase_words([c.text for c in stored.chunks]),
     )
