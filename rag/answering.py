@@ -77,7 +77,8 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
                             r"how many (days|weeks|months|years|hours)|within what time)\b", re.I)),
     ("percent", re.compile(r"\b(percentage|per cent|percent|proportion|share|what fraction|"
                            r"how many (in|out of) (every|ten|\d+)|rate of|%)", re.I)),
-    ("money", re.compile(r"\b(money|cost|costs|budget|funding|funded|fund|spend|spent|worth|pounds|invest\w*)\b|£", re.I)),
+    ("money", re.compile(r"\b(money|cost|costs|budget|funding|funded|fund|spend|spent|worth|pounds|invest\w*|value of)\b|£",
+                         re.I)),
     ("date", re.compile(r"^\s*(when|what date|on what date|which period|what period)\b"
                         r"|\b(which|what) (month|year|date|day)\b", re.I)),
     ("name", re.compile(r"^\s*(who|whom|where|which|what (organisation|company|body|panel|scale|review|prison|name))\b"
@@ -248,6 +249,21 @@ def _name_candidates(sentence: str, question_words: set[str],
     return out
 
 
+def _initialisms(question: str) -> frozenset[str]:
+    """Acronyms of the question's capitalised phrases: "National Probation Service" -> "nps"."""
+    out: set[str] = set()
+    for run in re.finditer(r"(?:\b[A-Z][\w'’-]*(?:\s+(?:of|and|for|the)\b)?\s*){2,}", question):
+        initials = "".join(w[0] for w in run.group(0).split() if w[0].isupper()).lower()
+        out.update(initials[i:j] for i in range(len(initials)) for j in range(i + 2, len(initials) + 1))
+    return frozenset(out)
+
+
+def _echoes(name: str, question_words: frozenset[str]) -> bool:
+    """A name made only of the question's own words is no answer ("Which CRC ...?" -> "CRCs")."""
+    words = [w.lower().strip(",") for w in name.split() if w not in _CONNECTORS]
+    return bool(words) and all(w in question_words or w.rstrip("s") in question_words for w in words)
+
+
 def _looks_like_person(name: str) -> bool:
     words = name.split()
     return 2 <= len(words) <= 4 and not any(w in _ORG_WORDS or w.isupper() for w in words)
@@ -407,8 +423,6 @@ def _value_score(
         # kind of thing asked for is not an echo ("Which review ...?" -> "Lammy Review").
         content = [w for w in words if w not in _CONNECTORS]
         if content:
-            if all(w in question_words for w in content):
-                score -= 3.0
             echoes = sum(w in question_words and w.rstrip("s") not in type_nouns for w in content)
             score -= 1.5 * echoes / len(content)
         if items_asked:
@@ -436,6 +450,7 @@ def extract_answer(
     term_set = set(terms)
     focus = focus_terms(question)
     question_words = frozenset(re.sub(r"['’]s$", "", w.lower().strip("?,.'’")) for w in question.split())
+    question_words |= _initialisms(question)
     noun = re.search(r"(?i)\b(?:which|what)\s+(?:\w+\s+){0,2}(panel|review|scale|prison|organisation|company|body|"
                      r"division|owner|office|team|report|act|inspectorate|agency|court|programme|scheme)\b", question)
     type_noun = noun.group(1).lower() if noun else ""
@@ -447,7 +462,8 @@ def extract_answer(
     )
     items = re.search(r"(?i)\b(?:which|what)\s+(two|three|four|five|both)\b", question)
     items_asked = _ITEM_COUNTS[items.group(1).lower()] if items else 0
-    question_values = {c[2].lower() for k in ("percent", "money", "count", "date") for c in candidates(question, k)}
+    question_values = {c[2].lower() for k in ("percent", "money", "count", "date", "duration")
+                       for c in candidates(question, k)}
     # Both ends of a range the question states ("caseloads of 55–70") are given, not asked.
     question_values |= {n for v in question_values for n in re.findall(r"\d[\d,.]*", v)}
     asked_years = years_in(question)
@@ -476,7 +492,7 @@ def extract_answer(
             sent_tokens = token_set(sentence)
             before, prev_tokens = prev_tokens, sent_tokens
             values = [c for c in candidates(sentence, kind, question_words, common_words)
-                      if c[2].lower() not in question_values]
+                      if c[2].lower() not in question_values and not (kind == "name" and _echoes(c[2], question_words))]
             fallback_penalty = 0.0
             if not values and kind in _FALLBACK:
                 # "In how many cases..." is often answered by a share: "in just 32 per cent of cases".

@@ -28,6 +28,7 @@ from rag.errors import BadQuestion, UnknownDocument
         # The 42% is given by the question, not asked for.
         ("Which body published the statistics behind the claim that offending fell by 42%?", "name"),
         ("Where was the shortage of probation officers most acute?", "name"),
+        ("What was the annual value of the facilities contracts?", "money"),
     ],
 )
 def test_question_kind(question, kind):
@@ -84,6 +85,25 @@ def test_which_two_asks_for_a_pair_and_echoes_of_the_question_are_no_answer():
     assert found.answer == "Wales and Durham"
     # "CRC" alone only echoes the question.
     assert extract_answer("Which CRC did well?", hits, bm25, {}, 0.0).answer == "Kent"
+
+
+def test_a_figure_or_word_the_question_states_is_not_its_answer():
+    from rag.answering import extract_answer
+    from rag.chunking import Chunk
+    from rag.lexical import BM25
+    from rag.retrieval import Hit
+
+    text = "Fewer staff had left over the past nine months. Directors also carry cross-cutting duties."
+    hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
+    bm25 = BM25.build([text, "Probation services in England."])
+    turnover = extract_answer("What was staff turnover in the nine months before the inspection?", hits, bm25, {}, 0.0)
+    assert turnover.answer != "nine months"
+    common = frozenset({"fewer", "also"})
+    assert extract_answer("Who was the Director at the time?", hits, bm25, {}, 0.0, common_words=common).answer is None
+    text = "The NPS has seven divisions."
+    hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
+    # "NPS" is the question's own "National Probation Service".
+    assert extract_answer("Who led the National Probation Service?", hits, bm25, {}, 0.0).answer is None
 
 
 def test_name_candidates_skip_words_the_question_already_has():
