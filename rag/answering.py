@@ -76,17 +76,17 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     ("duration", re.compile(r"\b(how long|what period|over what period|what length|timescale|time limit|"
                             r"how many (days|weeks|months|years|hours)|within what time)\b", re.I)),
     ("percent", re.compile(r"\b(percentage|per cent|percent|proportion|share|what fraction|"
-                           r"how many (in|out of) (every|ten|\d+)|rate of|%)", re.I)),
+                           r"how many (in|out of) (every|ten|\d+)|rate of)\b|%", re.I)),
     ("money", re.compile(r"\b(money|cost|costs|budget|funding|funded|fund|spend|spent|worth|pounds|invest\w*|value of)\b|£",
                          re.I)),
     ("date", re.compile(r"^\s*(when|what date|on what date|which period|what period)\b"
                         r"|\b(which|what) (month|year|date|day)\b", re.I)),
     ("name", re.compile(r"^\s*(who|whom|where|which|what (organisation|company|body|panel|scale|review|prison|name))\b"
                         r"|\bwhich (individual|person|organisation|company|body|panel|review|prison|scale|division|"
-                        r"owner|researchers?|counties|areas?|regions?)\b"
-                        r"|\bwho\b|\bname of\b|\bnamed\b", re.I)),
+                        r"owner|researchers?|counties|areas?|regions?)\b", re.I)),
     ("count", re.compile(r"\b(how many|number of|how much|total|count|caseload|average)\b", re.I)),
-    ("name", re.compile(r"\b(which|whose)\b", re.I)),
+    # Anywhere else, "who" or "which" may only qualify the subject ("young people who ...").
+    ("name", re.compile(r"\b(which|whose|who|name of|named)\b", re.I)),
 ]
 
 # Words that frame the question rather than name its subject.
@@ -244,6 +244,10 @@ def _name_candidates(sentence: str, question_words: set[str],
             if not seg:
                 continue
             text = sentence[seg[0][0]: seg[-1][0] + len(seg[-1][2])]
+            # One word the library also writes in lower case is a heading's word, not a name
+            # ("Teams" left of "Youth Offending Teams"); an acronym is kept.
+            if len(seg) == 1 and not text.isupper() and text.lower() in common_words:
+                continue
             if len(text) >= 2 and not re.fullmatch(r"[A-Z][a-z]?", text):
                 out.append((seg[0][0], seg[0][0] + len(text), text))
     return out
