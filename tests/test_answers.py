@@ -78,6 +78,16 @@ def test_a_word_capitalised_only_to_open_a_sentence_is_not_a_name():
     assert [c[2] for c in candidates(s, "name", {"youth", "offending"}, frozenset({"teams"}))] == ["YJB"]
 
 
+def test_the_lower_case_vocabulary_is_read_from_a_bounded_even_sample():
+    from rag.answering import lowercase_words
+
+    assert lowercase_words(["Since May, staff left.", "Kent has had no hostels since."]) >= {"since", "staff", "hostels"}
+    assert "kent" not in lowercase_words(["Kent has had no hostels since."])
+    texts = ["w" + "".join("abcdefghij"[int(d)] for d in f"{i:03d}") for i in range(100)]  # "waaa", "waab", ...
+    read = lowercase_words(texts, sample=10)  # every 10th passage
+    assert len(read) == 10 and "waaa" in read and "waab" not in read and "wajj" not in read
+
+
 def test_which_two_asks_for_a_pair_and_echoes_of_the_question_are_no_answer():
     from rag.answering import extract_answer
     from rag.chunking import Chunk
