@@ -6,8 +6,11 @@ import re
 
 import pytest
 
-from rag.answering import candidates, question_kind, years_in
+from rag.answering import candidates, extract_answer, question_kind, years_in
+from rag.chunking import Chunk
 from rag.errors import BadQuestion, UnknownDocument
+from rag.lexical import BM25
+from rag.retrieval import Hit
 
 
 @pytest.mark.parametrize(
@@ -88,38 +91,26 @@ def test_the_lower_case_vocabulary_is_read_from_a_bounded_even_sample():
     assert len(read) == 10 and "waaa" in read and "waab" not in read and "wajj" not in read
 
 
-def test_which_two_asks_for_a_pair_and_echoes_of_the_question_are_no_answer():
-    from rag.answering import extract_answer
-    from rag.chunking import Chunk
-    from rag.lexical import BM25
-    from rag.retrieval import Hit
-
-    text = "Through the Gate work made a difference in Kent, and more so in Wales and Durham. The CRC in Kent did well."
+def _answer_from(text: str, question: str, common_words: frozenset[str] = frozenset()) -> str | None:
+    """The answer extract_answer picks when `text` is the only passage (no abstention threshold)."""
     hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
     bm25 = BM25.build([text, "Probation services in England.", "Inspections of youth offending."])
-    found = extract_answer("Which two CRCs made a difference with Through the Gate work?", hits, bm25, {}, 0.0)
-    assert found.answer == "Wales and Durham"
+    return extract_answer(question, hits, bm25, {}, 0.0, common_words=common_words).answer
+
+
+def test_which_two_asks_for_a_pair_and_echoes_of_the_question_are_no_answer():
+    text = "Through the Gate work made a difference in Kent, and more so in Wales and Durham. The CRC in Kent did well."
+    assert _answer_from(text, "Which two CRCs made a difference with Through the Gate work?") == "Wales and Durham"
     # "CRC" alone only echoes the question.
-    assert extract_answer("Which CRC did well?", hits, bm25, {}, 0.0).answer == "Kent"
+    assert _answer_from(text, "Which CRC did well?") == "Kent"
 
 
 def test_a_figure_or_word_the_question_states_is_not_its_answer():
-    from rag.answering import extract_answer
-    from rag.chunking import Chunk
-    from rag.lexical import BM25
-    from rag.retrieval import Hit
-
     text = "Fewer staff had left over the past nine months. Directors also carry cross-cutting duties."
-    hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
-    bm25 = BM25.build([text, "Probation services in England."])
-    turnover = extract_answer("What was staff turnover in the nine months before the inspection?", hits, bm25, {}, 0.0)
-    assert turnover.answer != "nine months"
-    common = frozenset({"fewer", "also"})
-    assert extract_answer("Who was the Director at the time?", hits, bm25, {}, 0.0, common_words=common).answer is None
-    text = "The NPS has seven divisions."
-    hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
+    assert _answer_from(text, "What was staff turnover in the nine months before the inspection?") != "nine months"
+    assert _answer_from(text, "Who was the Director at the time?", frozenset({"fewer", "also"})) is None
     # "NPS" is the question's own "National Probation Service".
-    assert extract_answer("Who led the National Probation Service?", hits, bm25, {}, 0.0).answer is None
+    assert _answer_from("The NPS has seven divisions.", "Who led the National Probation Service?") is None
 
 
 def test_name_candidates_skip_words_the_question_already_has():
