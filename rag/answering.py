@@ -460,13 +460,10 @@ def extract_answer(
     focus = focus_terms(question)
     question_words = frozenset(re.sub(r"['’]s$", "", w.lower().strip("?,.'’")) for w in question.split())
     question_words |= _initialisms(question)
-    noun = re.search(r"(?i)\b(?:which|what)\s+(?:\w+\s+){0,2}(panel|review|scale|prison|organisation|company|body|"
-                     r"division|owner|office|team|report|act|inspectorate|agency|court|programme|scheme)\b", question)
-    type_noun = noun.group(1).lower() if noun else ""
-    # The words after "which"/"what" name the kind of thing asked for ("which local units").
-    after = re.search(r"(?i)\b(?:which|what)\s+((?:[\w'-]+\s+){0,3})", question)
-    type_nouns = frozenset({type_noun.rstrip("s")} - {""}) | frozenset(
-        w.lower().rstrip("s") for w in (after.group(1).split() if after else [])
+    # The words after "which"/"what" name the kind of thing asked for ("which panel", "which local units").
+    after = re.search(r"(?i)\b(?:which|what)\s+((?:[\w'-]+\b\W*){1,3})", question)
+    type_nouns = frozenset(
+        w.lower().rstrip("s") for w in re.findall(r"[\w'-]+", after.group(1) if after else "")
         if w.lower() not in STOPWORDS and w.lower() not in _ITEM_COUNTS
     )
     items = re.search(r"(?i)\b(?:which|what)\s+(two|three|four|five|both)\b", question)
