@@ -89,12 +89,12 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     ("name", re.compile(r"\b(which|whose|who|name of|named)\b", re.I)),
 ]
 
-# Words that frame the question rather than name its subject.
-_FRAME_WORDS = {
-    "proportion", "percentage", "share", "many", "number", "much", "figure", "total", "rate", "rat",
-    "approximately", "roughly", "around", "exactly", "according", "report", "say", "state", "mention",
-    "inspectorate's", "cent", "which", "long",
-}
+# Words that frame the question rather than name its subject, as the tokenizer stems them
+# (question terms are stems: "according" is "accord").
+_FRAME_WORDS = frozenset(t for w in [
+    "proportion", "percentage", "share", "number", "figure", "total", "rate", "approximately", "roughly",
+    "around", "exactly", "according", "report", "state", "mention", "cent", "long",
+] for t in tokenize(w))
 # Capitalised words that start sentences or label roles rather than name someone.
 _NOT_NAME_WORDS = set(
     f"The This That These Those In On At For Of And But We It Our Their Its A An As If When While With By From "
@@ -418,9 +418,13 @@ def _value_score(
     items_asked: int = 0,
 ) -> float:
     score = _proximity(sentence, (value[0], value[1]), terms)
-    after = set(tokenize(sentence[value[1]: value[1] + 40]))
-    if focus & after:
+    after = tokenize(sentence[value[1]: value[1] + 40])
+    # The thing counted stands right after its figure ("eight organisations"); further on, the
+    # words may belong to the next figure ("21 Community Rehabilitation Companies owned by eight").
+    if focus & set(after[:3]):
         score += 2.0
+    elif focus & set(after):
+        score += 1.0
     if value[2][:1].isdigit() or value[2][:1] == "£":
         score += 0.3  # figures over number words: "10 inspections" rather than "one NPS division"
     if person is not None and value[2][:1].isupper():

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rag.answering import candidates, extract_answer, question_kind, years_in
+from rag.answering import _content_terms, candidates, extract_answer, question_kind, years_in
 from rag.chunking import Chunk
 from rag.errors import BadQuestion, UnknownDocument
 from rag.lexical import BM25
@@ -198,3 +198,17 @@ def test_figures_that_measure_a_change_are_told_from_levels():
     assert change("an 85% reduction in the ten years", "85%")
     assert not change("the proportion has remained stable, at 0.2%.", "0.2%")
     assert not change("in just 32 per cent of cases", "32 per cent")
+
+
+def test_the_counted_thing_right_after_a_figure_picks_it_among_several():
+    text = ("The probation service was split into 21 Community Rehabilitation Companies owned by "
+            "eight organisations, each different in outlook.")
+    assert _answer_from(text, "How many organisations owned the Community Rehabilitation Companies?") == "eight"
+    assert _answer_from(text, "How many Community Rehabilitation Companies were there?") == "21"
+
+
+def test_framing_words_are_not_the_subject_of_a_question():
+    # Question terms are stems, so the framing words must be matched as stems too.
+    terms = _content_terms("According to the report, what proportion of cases were approximately on time?")
+    assert {"accord", "proport", "approxim"}.isdisjoint(terms)
+    assert {"case", "time"} <= set(terms)
