@@ -212,3 +212,13 @@ def test_framing_words_are_not_the_subject_of_a_question():
     terms = _content_terms("According to the report, what proportion of cases were approximately on time?")
     assert {"accord", "proport", "approxim"}.isdisjoint(terms)
     assert {"case", "time"} <= set(terms)
+
+
+def test_each_figure_is_described_by_the_words_next_to_it_not_by_the_shared_subject():
+    text = ("For the October to December 2015 cohort, the proven reoffending rate was 38.1%, "
+            "with figures of 37.5% for the NPS and 43.9% for CRCs.")
+    assert _answer_from(text, "What was the CRCs' proven reoffending rate for the 2015 cohort?") == "43.9%"
+    assert _answer_from(text, "What was the NPS proven reoffending rate for the 2015 cohort?") == "37.5%"
+    # A figure in brackets is described by the words before it.
+    text = "Oversight was sufficient to manage risk of harm (58%) and protect the young person (59%)."
+    assert _answer_from(text, "How often was oversight sufficient to protect the young person?") == "59%"
