@@ -55,6 +55,7 @@ PATTERNS: dict[str, re.Pattern] = {
         rf"|\b(?:spring|summer|autumn|winter)\s\d{{4}}\b|\b(?:19|20)\d{{2}}(?:/\d{{2}})?\b"
     ),
     "count": re.compile(
+        r"\bnot\s+(?:one|a\s+single)\b|"  # "Not one prisoner was found a job": zero
         r"\b(?:a\s+)?(?:quarter|half|third)\s+of\s+a\s+million\b|\bhalf\s+a\s+million\b"
         r"|\b\d[\d,]*(?:\.\d+)?\s(?:million|billion)\b|"
         rf"(?:\b|(?<=\bc))(?:\d[\d,]*\s?[–-]\s?\d[\d,]*\b|\d{{1,3}}(?:,\d{{3}})+\b|\d+(?:\.\d+)?\b)"
@@ -186,7 +187,8 @@ _HONORIFICS = {"Dame", "Sir", "Mr", "Mrs", "Ms", "Dr", "Lord", "Lady"}
 _CONNECTORS = {"of", "and", "for", "the", "on"}
 _ORG_WORDS = {"Service", "Services", "Company", "Companies", "Inspectorate", "Ministry", "Office", "Board", "Trust",
               "Partnership", "Ltd", "Limited", "Group", "Panel", "Review", "Scale", "Council", "Team", "Teams", "CRC",
-              "NPS", "HMPPS", "Division", "Justice", "Works", "Futures", "Links"}
+              "NPS", "HMPPS", "Division", "Justice", "Works", "Futures", "Links", "Unit", "Units", "Act", "Agency",
+              "Authority", "Department", "Commission", "Committee", "Court", "Prison", "Association", "Foundation"}
 
 
 # Words that open sentences ("Apart from Wales, ...") but are rarely written lower case in a report.
@@ -440,6 +442,22 @@ def _attribution(sentence: str, span: tuple[int, int], weights: dict[str, float]
     return score
 
 
+_RANGE_OPEN = re.compile(r"\b(?:between|from)\s*$", re.I)
+_RANGE_JOIN = re.compile(r"^\s*(?:and|to|until|–|-)\s", re.I)
+_RANGE_CLOSE = re.compile(r"\b(?:between|from)\s+[^,;.]{3,30}?\s*(?:\band|\bto|\buntil|–|-)\s*$", re.I)
+_ASKS_END = re.compile(r"\b(?:end|ended|ends|finish\w*|until|conclud\w*)\b", re.I)
+_ASKS_START = re.compile(r"\b(?:start\w*|begin|began|begun|commenc\w*)\b", re.I)
+
+
+def range_side(sentence: str, value: tuple[int, int, str]) -> str | None:
+    """'start' or 'end' for either end of "between July 2018 and June 2019" / "from X to Y"."""
+    if _RANGE_OPEN.search(sentence[max(0, value[0] - 12): value[0]]) and _RANGE_JOIN.match(sentence[value[1]:]):
+        return "start"
+    if _RANGE_CLOSE.search(sentence[max(0, value[0] - 50): value[0]]):
+        return "end"
+    return None
+
+
 def _value_score(
     sentence: str,
     value: tuple[int, int, str],
@@ -451,6 +469,7 @@ def _value_score(
     items_asked: int = 0,
     figure_weights: dict[str, float] | None = None,
     first_value: int = 0,
+    asked_side: str | None = None,
 ) -> float:
     if figure_weights is not None:
         score = _attribution(sentence, (value[0], value[1]), figure_weights, first_value)
@@ -463,6 +482,8 @@ def _value_score(
         score += 2.0
     elif focus & set(after):
         score += 1.0
+    if asked_side and range_side(sentence, value) == asked_side:
+        score += 1.0  # "When did the round of inspections end?" -> the second date of "between ... and ..."
     if value[2][:1].isdigit() or value[2][:1] == "£":
         score += 0.3  # figures over number words: "10 inspections" rather than "one NPS division"
     if person is not None and value[2][:1].isupper():
@@ -523,6 +544,7 @@ def extract_answer(
     # Figures are told apart by the rarer words that describe each; names and dates keep plain
     # closeness (on the dev split, weighting by rarity picked title words and wrong months).
     figure_weights = None if kind in ("name", "date") else weights
+    asked_side = "end" if _ASKS_END.search(question) else "start" if _ASKS_START.search(question) else None
     best = None
     for hit in hits[:max_passages]:
         text = hit.chunk.text
@@ -559,7 +581,7 @@ def extract_answer(
             value = max(
                 values,
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
-                                            items_asked, figure_weights, first_value), -c[0]),
+                                            items_asked, figure_weights, first_value, asked_side), -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not
             # answered by it, and a question about a change is answered by nothing else.

@@ -222,3 +222,19 @@ def test_each_figure_is_described_by_the_words_next_to_it_not_by_the_shared_subj
     # A figure in brackets is described by the words before it.
     text = "Oversight was sufficient to manage risk of harm (58%) and protect the young person (59%)."
     assert _answer_from(text, "How often was oversight sufficient to protect the young person?") == "59%"
+
+
+def test_not_one_is_a_count_of_zero():
+    text = "Not one prisoner in our samples was found employment upon release."
+    assert _answer_from(text, "How many prisoners were found a job on release?") == "Not one"
+
+
+def test_a_question_about_an_end_takes_the_second_date_of_a_range():
+    text = "Inspectors visited all seven divisions between July 2018 and June 2019, and found problems."
+    assert _answer_from(text, "In which month did the round of division inspections end?") == "June 2019"
+    assert _answer_from(text, "In which month did the round of division inspections begin?") == "July 2018"
+
+
+def test_a_unit_is_an_organisation_not_a_person():
+    text = "CRCs must refer court cases to the NPS, and prison recall cases to the Public Protection Unit for action."
+    assert _answer_from(text, "To which unit must CRCs refer prison recall cases?") == "Public Protection Unit"
