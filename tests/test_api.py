@@ -139,6 +139,19 @@ def test_get_and_post_ask_give_the_same_answer(client: TestClient, question: str
     assert got == posted
 
 
+def test_get_takes_the_question_as_q_or_as_question_like_the_post_body(client: TestClient) -> None:
+    by_q = client.get("/ask", params={"q": AGENCY}).json()
+    by_name = client.get("/ask", params={"question": AGENCY}).json()
+    by_q.pop("took_ms"), by_name.pop("took_ms")
+    assert by_q == by_name
+    assert client.get("/search", params={"question": AGENCY}).json()["results"]
+    for path in ("/ask", "/search"):
+        missing = client.get(path, params={"k": 3})
+        assert missing.status_code == 422 and "q is required" in missing.json()["detail"]
+        both = client.get(path, params={"q": AGENCY, "question": "something else"})
+        assert both.status_code == 422 and "not both" in both.json()["detail"]
+
+
 def test_ask_filters_by_document_and_year(client: TestClient) -> None:
     body = client.get("/ask", params={"q": "staff workloads", "doc": LONDON, "k": 5}).json()
     assert body["citations"] and {c["doc"] for c in body["citations"]} == {LONDON}

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from rag.api.deps import ServiceDep
 from rag.api.schemas import ErrorResponse
+from rag.errors import BadQuestion
 from rag.retrieval import Mode
 from rag.schemas import AskRequest, AskResponse, SearchResponse
 
@@ -28,8 +29,10 @@ ERRORS = {
     503: {"model": ErrorResponse, "description": "the model and index are loading, or failed to load"},
 }
 
-Question = Annotated[str, Query(description="the question, 1 to 2,000 characters", examples=[
+Question = Annotated[str | None, Query(description="the question, 1 to 2,000 characters", examples=[
     "What proportion of London CRC staff were agency workers in 2019?"])]
+# POST's body calls it "question"; a client that does the same in a query string is understood too.
+QuestionAlias = Annotated[str | None, Query(alias="question", description="the same as q")]
 K = Annotated[int, Query(ge=1, le=50, description="number of passages to return")]
 Doc = Annotated[str | None, Query(description="only this document (file name, as in GET /documents)")]
 Year = Annotated[int | None, Query(ge=1900, le=2100, description="only documents dated this year")]
@@ -38,6 +41,15 @@ Year = Annotated[int | None, Query(ge=1900, le=2100, description="only documents
 def _json(model: BaseModel) -> Response:
     """The model is already valid: send its JSON as is, rather than have FastAPI check it again."""
     return Response(model.model_dump_json(), media_type="application/json")
+
+
+def _question(q: str | None, question: str | None) -> str:
+    if q is not None and question is not None and q != question:
+        raise BadQuestion("give the question once, as q or as question, not both")
+    found = q if q is not None else question
+    if found is None:
+        raise BadQuestion("query parameter q is required: /ask?q=How+many+CRCs+were+there")
+    return found
 
 
 def _doc(doc: str | None) -> str | None:
@@ -52,17 +64,20 @@ def ask_post(body: AskRequest, service: ServiceDep) -> Response:
 
 
 @router.get("/ask", response_model=AskResponse, responses=ERRORS)
-def ask_get(service: ServiceDep, q: Question, k: K = 5, doc: Doc = None, year: Year = None) -> Response:
+def ask_get(service: ServiceDep, q: Question = None, question: QuestionAlias = None, k: K = 5, doc: Doc = None,
+            year: Year = None) -> Response:
     """`POST /ask` as a query string, for a quick look from a browser or curl."""
-    return _json(service.ask(q, k=k, doc=_doc(doc), year=year))
+    return _json(service.ask(_question(q, question), k=k, doc=_doc(doc), year=year))
 
 
 @router.get("/search", response_model=SearchResponse, responses=ERRORS)
 def search(
-    service: ServiceDep, q: Question, k: K = 5, doc: Doc = None, year: Year = None, mode: Mode = "hybrid"
+    service: ServiceDep, q: Question = None, question: QuestionAlias = None, k: K = 5, doc: Doc = None,
+    year: Year = None, mode: Mode = "hybrid"
 ) -> SearchResponse:
     """The ranked passages alone, with each retriever's own score and rank beside the fused one."""
     started = time.perf_counter()
+    q = _question(q, question)
     results = service.search(q, k=k, doc=_doc(doc), year=year, mode=mode)
     return SearchResponse(
         query=service.clean_question(q),
