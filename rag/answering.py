@@ -413,32 +413,41 @@ _NEAR_WORDS = 6.0  # word distance at which a term's evidence halves
 _FAR_SIDE = 0.8  # a term on a figure's far side counts this much
 
 
-def _attribution(sentence: str, span: tuple[int, int], weights: dict[str, float], first_value: int) -> float:
-    """How strongly the question's terms describe this figure rather than the sentence's others.
+def figure_terms(sentence: str, weights: dict[str, float], first_value: int) -> dict[str, float]:
+    """The question terms that can tell a sentence's figures apart, scaled by their rarity.
 
-    "For the 2015 cohort the rate was 38.1%, with 37.5% for the NPS and 43.9% for CRCs": words
-    before the first figure are the subject every figure shares, so they are left out; each other
-    term counts by its rarity and its distance in words from the figure, its nearest side. A
-    figure's words usually follow it ("43.9% for CRCs"); a figure in brackets follows its words
-    ("protect the young person (59%)").
+    Words before the sentence's first figure are the subject every figure shares ("For the
+    2015 cohort the rate was 38.1%, with 37.5% for the NPS and 43.9% for CRCs"), so they are
+    left out. Computed once per sentence, not once per figure.
     """
-    words = _word_tokens(sentence)
-    subject = {t for pos, t in words if pos < first_value}
-    terms = {t: w for t, w in weights.items() if t not in subject}
-    if not weights or not terms:
+    if not weights:
+        return {}
+    subject = {t for pos, t in _word_tokens(sentence) if pos < first_value}
+    mean = sum(weights.values()) / len(weights)
+    return {t: w / mean for t, w in weights.items() if t not in subject}
+
+
+def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float]) -> float:
+    """How strongly the question's terms (from `figure_terms`) describe this figure.
+
+    Each term counts by its rarity and its distance in words from the figure, its nearest
+    side. A figure's words usually follow it ("43.9% for CRCs"); a figure in brackets follows
+    its words ("protect the young person (59%)").
+    """
+    if not terms:
         return 0.0
+    words = _word_tokens(sentence)
     value_word = sentence.rfind(" ", 0, span[0]) + 1  # "(59%)" starts before its figure
     before = [t for pos, t in words if pos < value_word][::-1]
     after = [t for pos, t in words if pos >= span[1]]
     bracketed = sentence[max(0, span[0] - 1): span[0]] == "("
     before_weight, after_weight = (1.0, _FAR_SIDE) if bracketed else (_FAR_SIDE, 1.0)
-    mean = sum(weights.values()) / len(weights)
     score = 0.0
     for t, w in terms.items():
         near = max((side_weight / (1.0 + side.index(t) / _NEAR_WORDS)
                     for side, side_weight in ((before, before_weight), (after, after_weight)) if t in side),
                    default=0.0)
-        score += w / mean * near
+        score += w * near
     return score
 
 
@@ -467,12 +476,11 @@ def _value_score(
     type_nouns: frozenset[str] = frozenset(),
     question_words: frozenset[str] = frozenset(),
     items_asked: int = 0,
-    figure_weights: dict[str, float] | None = None,
-    first_value: int = 0,
+    sentence_terms: dict[str, float] | None = None,
     asked_side: str | None = None,
 ) -> float:
-    if figure_weights is not None:
-        score = _attribution(sentence, (value[0], value[1]), figure_weights, first_value)
+    if sentence_terms is not None:
+        score = _attribution(sentence, (value[0], value[1]), sentence_terms)
     else:
         score = _proximity(sentence, (value[0], value[1]), terms)
     after = tokenize(sentence[value[1]: value[1] + 40])
@@ -577,11 +585,12 @@ def extract_answer(
             # The sentence before often carries the subject the answer refers back to
             # ("The target is 10 working days. ... 43 per cent were completed in this timescale").
             context_cov = _coverage(terms, weights, sent_tokens, before, header_tokens)
-            first_value = min(c[0] for c in values)
+            sentence_terms = (None if figure_weights is None
+                              else figure_terms(sentence, figure_weights, min(c[0] for c in values)))
             value = max(
                 values,
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
-                                            items_asked, figure_weights, first_value, asked_side), -c[0]),
+                                            items_asked, sentence_terms, asked_side), -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not
             # answered by it, and a question about a change is answered by nothing else.
