@@ -269,6 +269,16 @@ def _initialisms(question: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def _word_initials(question: str) -> frozenset[str]:
+    """Initials of runs of the question's words, capitalised or not: "pre-sentence reports" -> "psr"."""
+    words = [w for w in re.findall(r"[A-Za-z]+", question)]
+    out = set()
+    for i in range(len(words)):
+        for j in range(i + 2, min(len(words), i + 5) + 1):
+            out.add("".join(w[0] for w in words[i:j]).lower())
+    return frozenset(out)
+
+
 def _echoes(name: str, question_words: frozenset[str]) -> bool:
     """A name made only of the question's own words is no answer ("Which CRC ...?" -> "CRCs")."""
     words = [w.lower().strip(",") for w in name.split() if w not in _CONNECTORS]
@@ -283,6 +293,7 @@ def _looks_like_person(name: str) -> bool:
 _NOT_A_FIGURE = re.compile(
     r"(?<!\S)\S*?(?:https?:|www\.|[A-Za-z]/|/[A-Za-z])\S*"  # a URL or path fragment (from its first character)
     r"|\b[A-Za-z]+[-‐]?\d+[A-Za-z]*\b"  # Covid-19, SL001, SCH9, M25
+    r"|\b0\d{2,}(?:\s\d{3,})+|\b0\d{3,}"  # a telephone number: "07523 805224", "020 3334 0357"
     # A number made into an adjective: "a two-part review", "a 12-month order", "one-off".
     # (A duration stays one: "a two-day course".)
     rf"|\b(?:\d+|{_NUMBER_WORDS})-(?!(?:{_NUMBER_WORDS}|halfs?|thirds?|quarters?|fifths?|(?:day|week|month|year|hour)s?"
@@ -467,6 +478,34 @@ def range_side(sentence: str, value: tuple[int, int, str]) -> str | None:
     return None
 
 
+_COUNTED_STOP = STOPWORDS - {"and", "or"}
+NOUN_PENALTY = 0.3
+
+
+def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
+    """The plural nouns a figure counts: "eight recommendations to ...", "29,000 low and medium-risk offenders"."""
+    words = []
+    following = sentence[value[1]: value[1] + 60]
+    if PATTERNS["percent"].fullmatch(value[2]):
+        following = re.sub(r"^\s*of\s+(?:the\s+|all\s+|our\s+)?", " ", following)  # "32 per cent of cases"
+    for w in re.findall(r"[A-Za-z][\w'’-]*|[^\w\s]", following)[:4]:
+        if not w[0].isalpha() or w.lower() in _COUNTED_STOP:
+            break
+        words.append(w)
+    return [w for w in words if re.search(r"[^su]s$", w) and w.lower() not in STOPWORDS]
+
+
+def _counts_something_else(sentence: str, value: tuple[int, int, str], question_tokens: frozenset[str],
+                           question_initials: frozenset[str]) -> bool:
+    """A figure that counts another thing than the question asks ("eight recommendations" for
+    "how many vacancies") does not answer it."""
+    nouns = counted_words(sentence, value)
+    if not nouns:
+        return False
+    counted = {t for n in nouns for t in tokenize(n)}
+    return not (counted & question_tokens or any(n[:-1].lower() in question_initials for n in nouns))
+
+
 def _value_score(
     sentence: str,
     value: tuple[int, int, str],
@@ -544,6 +583,8 @@ def extract_answer(
     # Both ends of a range the question states ("caseloads of 55–70") are given, not asked.
     question_values |= {n for v in question_values for n in re.findall(r"\d[\d,.]*", v)}
     asked_years = years_in(question)
+    question_tokens = frozenset(tokenize(question))
+    question_initials = _initialisms(question) | _word_initials(question)
     asks_change = bool(_CHANGE_QUESTION.search(question))
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None
@@ -599,6 +640,9 @@ def extract_answer(
                 change = is_change(sentence, value)
                 if change != asks_change:
                     shape_penalty = CHANGE_PENALTY
+            if focus and kind in ("count", "number", "percent") and _counts_something_else(
+                    sentence, value, question_tokens, question_initials):
+                shape_penalty += NOUN_PENALTY
             # The thing asked about right after the figure ("165 cases") is strong evidence.
             focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) else 0.0
             semantic = sentence_similarity(hit.chunk.id, s, e) if sentence_similarity else 0.0

@@ -238,3 +238,24 @@ def test_a_question_about_an_end_takes_the_second_date_of_a_range():
 def test_a_unit_is_an_organisation_not_a_person():
     text = "CRCs must refer court cases to the NPS, and prison recall cases to the Public Protection Unit for action."
     assert _answer_from(text, "To which unit must CRCs refer prison recall cases?") == "Public Protection Unit"
+
+
+def test_a_figure_that_counts_something_else_is_weak_evidence():
+    def confidence(text: str, question: str) -> float:
+        hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
+        bm25 = BM25.build([text, "Probation services in England.", "Inspections of youth offending."])
+        return extract_answer(question, hits, bm25, {}, 0.0).confidence
+
+    question = "How many probation officer vacancies did the unified Probation Service report?"
+    subject = "Probation officer vacancies at the unified Probation Service: the report"
+    assert (confidence(f"{subject} makes eight recommendations to HMPPS.", question)
+            < confidence(f"{subject} counts eight at HMPPS.", question) - 0.25)
+    # A share is of the thing after "of": "32 per cent of cases" is no share of staff.
+    question = "What proportion of probation staff were agency workers?"
+    assert (confidence("Probation staff were agency workers: 32 per cent of cases.", question)
+            < confidence("Probation staff were agency workers: 32 per cent of workers.", question) - 0.25)
+
+
+def test_telephone_numbers_are_not_figures():
+    s = "For media enquiries, contact the Head of Communications on 07523 805224 or 020 3334 0357; 615 vacancies."
+    assert [c[2] for c in candidates(s, "count")] == ["615"]
