@@ -485,7 +485,7 @@ NOUN_PENALTY = 0.3
 def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
     """The plural nouns a figure counts: "eight recommendations to ...", "29,000 low and medium-risk offenders"."""
     words = []
-    following = sentence[value[1]: value[1] + 60]
+    following = sentence[value[1]: value[1] + 60].lstrip(")")  # "less than half (43 per cent) of jobs"
     if PATTERNS["percent"].fullmatch(value[2]):
         following = re.sub(r"^\s*of\s+(?:the\s+|all\s+|our\s+)?", " ", following)  # "32 per cent of cases"
     for w in re.findall(r"[A-Za-z][\w'’-]*|[^\w\s]", following)[:4]:

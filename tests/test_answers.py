@@ -256,6 +256,19 @@ def test_a_figure_that_counts_something_else_is_weak_evidence():
             < confidence("Probation staff were agency workers: 32 per cent of workers.", question) - 0.25)
 
 
+def test_the_counted_words_are_the_plural_nouns_after_a_figure():
+    from rag.answering import counted_words
+
+    def counted(s: str, v: str) -> list[str]:
+        i = s.index(v)
+        return counted_words(s, (i, i + len(v), v))
+
+    assert counted("nearly 29,000 low and medium-risk offenders across the capital", "29,000") == ["offenders"]
+    assert counted("less than half (43 per cent) of jobs were completed", "43 per cent") == ["jobs"]
+    assert counted("the report makes eight recommendations to HMPPS", "eight") == ["recommendations"]
+    assert counted("there were 615 in post", "615") == []
+
+
 def test_telephone_numbers_are_not_figures():
     s = "For media enquiries, contact the Head of Communications on 07523 805224 or 020 3334 0357; 615 vacancies."
     assert [c[2] for c in candidates(s, "count")] == ["615"]
