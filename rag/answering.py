@@ -20,7 +20,7 @@ from rag.lexical import BM25, STOPWORDS, tokenize
 from rag.retrieval import Hit
 
 _NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred"
 )
 _MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -104,6 +104,8 @@ _NOT_NAME_WORDS = set(
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[”’\"]?\s+(?=[A-Z“‘\"(£0-9•–-])|\n+")
 _FALLBACK = {"count": "percent"}
+_LIST_NUMBER = re.compile(r"\s*\d{1,2}[.)](?:\s+|$)")
+_BULLET = re.compile(r"\s*(?:[•▪●◦*–-]|\d{1,2}[.)])\s")
 CHANGE_PENALTY = 0.2
 _YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s?[/–-]\s?(\d{2,4}))?\b")
 
@@ -161,7 +163,12 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
         pos = m.end()
     if pos < len(text):
         spans.append((pos, len(text)))
-    return tuple((s, e) for s, e in spans if text[s:e].strip())
+    spans = [(s, e) for s, e in spans if text[s:e].strip()]
+    # A list's number is not a sentence of its own: "4. For media enquiries, contact ..."
+    for i in range(len(spans) - 2, -1, -1):
+        if _LIST_NUMBER.fullmatch(text[spans[i][0]: spans[i][1]]) and "\n" not in text[spans[i][1]: spans[i + 1][0]]:
+            spans[i: i + 2] = [(spans[i][0], spans[i + 1][1])]
+    return tuple(spans)
 
 
 def years_in(text: str) -> frozenset[int]:
@@ -352,6 +359,8 @@ def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
     # Digits inside a web address or a name ("uploads/sites/5/2014", "Covid-19", "SL001")
     # are part of that token, not a figure.
     taken.extend(m.span() for m in _NOT_A_FIGURE.finditer(sentence))
+    if number := _LIST_NUMBER.match(sentence):  # "2. HM Inspectorate of Probation is ..."
+        taken.append(number.span())
     found: dict[str, list[tuple[int, int, str]]] = {}
     # Wider types claim their digits first so a count never takes "48" out of "48%"
     # or "12" out of "12 weeks".
@@ -609,10 +618,19 @@ def extract_answer(
             if not asked_years & known:
                 year_penalty = 1.0
         prev_tokens: frozenset[str] = frozenset()
+        lead_tokens: frozenset[str] = frozenset()
         for s, e in split_sentences(text):
             sentence = text[s:e]
             sent_tokens = token_set(sentence)
             before, prev_tokens = prev_tokens, sent_tokens
+            # A list item is about what its lead-in says ("it rated: • zero services as 'Outstanding'").
+            item = bool(_BULLET.match(sentence))
+            if item:
+                before = before | lead_tokens
+            if sentence.rstrip().endswith(":"):
+                lead_tokens = lead_tokens | sent_tokens if item else sent_tokens  # a sub-list's lead-in
+            elif not item:
+                lead_tokens = frozenset()
             values = [c for c in candidates(sentence, kind, question_words, common_words)
                       if c[2].lower() not in question_values and not (kind == "name" and _echoes(c[2], question_words))]
             fallback_penalty = 0.0

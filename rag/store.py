@@ -42,7 +42,7 @@ from rag.chunking import Chunk
 from rag.errors import IndexBusy, IndexCorrupt, IndexMissing, IndexStale
 from rag.hashing import sha256_file
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: list numbers ("4. For media ...") no longer split off a sentence of their own
 CURRENT = "CURRENT"
 FILES = ("vectors.faiss", "chunks.jsonl", "documents.json", "texts.jsonl", "offsets.npz", "sentences.npz")
 REBUILD_HINT = "Rebuild it with `rag build --force` (or `make serve`, which builds a missing index)."

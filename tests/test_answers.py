@@ -272,3 +272,20 @@ def test_the_counted_words_are_the_plural_nouns_after_a_figure():
 def test_telephone_numbers_are_not_figures():
     s = "For media enquiries, contact the Head of Communications on 07523 805224 or 020 3334 0357; 615 vacancies."
     assert [c[2] for c in candidates(s, "count")] == ["615"]
+
+
+def test_a_list_item_is_read_with_its_lead_in():
+    text = ("Ratings by area in 2019:\n• Services rated ‘Good’:\n• Durham Tees Valley CRC\n• North West NPS\n"
+            "The London NPS division and Kent CRC were inspected later.")
+    assert _answer_from(text, "Which NPS division was rated ‘Good’ in 2019?") == "North West NPS"
+    text = "For the ten services it rated:\n• zero services as ‘Outstanding’\n• four services as ‘Good’."
+    assert _answer_from(text, "How many services did it rate ‘Outstanding’?") == "zero"
+
+
+def test_a_list_number_is_neither_a_sentence_nor_a_figure():
+    from rag.answering import split_sentences
+
+    text = "Notes to editors:\n2. HM Inspectorate of Probation is the independent inspector. It has 12 staff."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Notes to editors:", "2. HM Inspectorate of Probation is the independent inspector.", "It has 12 staff."]
+    assert _answer_from(text, "How many inspectors are independent?") == "12"
