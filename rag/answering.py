@@ -263,7 +263,10 @@ def _name_candidates(sentence: str, question_words: set[str],
             if len(seg) == 1 and not text.isupper() and text.lower() in common_words:
                 continue
             if len(text) >= 2 and not re.fullmatch(r"[A-Z][a-z]?", text):
-                out.append((seg[0][0], seg[0][0] + len(text), text))
+                end = seg[0][0] + len(text)
+                if text.endswith(" Act") and (year := re.match(r" (?:1[89]|20)\d\d\b", sentence[end:])):
+                    end += year.end()  # an Act is named with its year: "Offender Rehabilitation Act 2014"
+                out.append((seg[0][0], end, sentence[seg[0][0]: end]))
     return out
 
 
@@ -544,7 +547,7 @@ def _value_score(
         score += 0.3  # figures over number words: "10 inspections" rather than "one NPS division"
     if person is not None and value[2][:1].isupper():
         score += 1.0 if _looks_like_person(value[2]) == person else 0.0
-        words = [w.lower().strip(",") for w in value[2].split()]
+        words = [w.lower().strip(",") for w in value[2].split() if not w.isdigit()]  # "... Act 2014"
         if words and words[-1].rstrip("s") in type_nouns:
             score += 1.5  # "Which panel ...?" -> "... Advisory Panel"; "which local units" -> "... Delivery Units"
         # Words that only echo the question are no answer ("Which CRC ...?" -> "CRC"); the
@@ -578,7 +581,7 @@ def extract_answer(
     term_set = set(terms)
     focus = focus_terms(question)
     question_words = frozenset(re.sub(r"['’]s$", "", w.lower().strip("?,.'’")) for w in question.split())
-    question_words |= _initialisms(question)
+    question_words |= _initialisms(question) | {i for i in _word_initials(question) if len(i) >= 3}
     # The words after "which"/"what" name the kind of thing asked for ("which panel", "which local units").
     after = re.search(r"(?i)\b(?:which|what)\s+((?:[\w'-]+\b\W*){1,3})", question)
     type_nouns = frozenset(

@@ -289,3 +289,12 @@ def test_a_list_number_is_neither_a_sentence_nor_a_figure():
     assert [text[s:e] for s, e in split_sentences(text)] == [
         "Notes to editors:", "2. HM Inspectorate of Probation is the independent inspector.", "It has 12 staff."]
     assert _answer_from(text, "How many inspectors are independent?") == "12"
+
+
+def test_an_acronym_of_the_questions_words_is_an_echo_and_an_act_keeps_its_year():
+    text = ("A CRC can send someone on a RAR to a programme; this option is explicitly included in the "
+            "Offender Rehabilitation Act 2014.")
+    question = "Which Act lets a CRC send someone on a rehabilitation activity requirement to a programme?"
+    assert _answer_from(text, question) == "Offender Rehabilitation Act 2014"
+    text = "In Kent the RAR was delivered by Purple Futures."
+    assert _answer_from(text, "Which company delivered the rehabilitation activity requirement in Kent?") == "Purple Futures"
