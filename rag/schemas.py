@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from rag.retrieval import Mode
 
 
 class Citation(BaseModel):
@@ -51,10 +53,15 @@ class SearchResponse(BaseModel):
 
 
 class AskRequest(BaseModel):
+    # A misspelt or foreign field ("top_k", "filter") is refused, not silently ignored: the
+    # client would otherwise get answers it did not ask for and never know.
+    model_config = ConfigDict(extra="forbid")
+
     question: str = Field(..., description="a natural-language question, 1 to 2,000 characters")
     k: int = Field(5, ge=1, le=50, description="number of passages to cite")
     doc: str | None = Field(None, description="only search this document (file name)")
     year: int | None = Field(None, ge=1900, le=2100, description="only search documents dated this year")
+    mode: Mode = Field("hybrid", description="retrieval: hybrid (default), dense or bm25")
 
 
 class DocumentSummary(BaseModel):

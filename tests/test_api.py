@@ -235,6 +235,15 @@ def test_search_returns_ranked_passages_with_each_retrievers_score(client: TestC
         assert {"doc", "title", "date", "start", "end", "text", "score", "dense_score", "lexical_score"} <= set(c)
 
 
+def test_ask_takes_the_retrieval_mode_like_search_and_the_cli(client: TestClient) -> None:
+    for mode in ("bm25", "dense"):
+        posted = client.post("/ask", json={"question": AGENCY, "mode": mode}).json()
+        got = client.get("/ask", params={"q": AGENCY, "mode": mode}).json()
+        assert posted["mode"] == got["mode"] == mode
+        other = "dense_score" if mode == "bm25" else "lexical_score"
+        assert all(c[other] is None for c in posted["citations"])
+
+
 def test_search_modes_report_only_their_own_retriever(client: TestClient) -> None:
     bm25 = client.get("/search", params={"q": "agency workers", "mode": "bm25"}).json()["results"]
     dense = client.get("/search", params={"q": "agency workers", "mode": "dense"}).json()["results"]
@@ -279,6 +288,10 @@ LONG = "a" * 2001
         ("get", f"/documents/{LONDON}/span", {"params": {"start": 0}}, 422, ["end", "required"]),
         ("get", f"/documents/{LONDON}/span", {"params": {"start": 0, "end": 5, "context": 10**6}}, 422, ["context"]),
         ("post", "/ask", {"json": {"k": 3}}, 422, ["question", "required"]),
+        # A misspelt or foreign field is refused rather than silently ignored.
+        ("post", "/ask", {"json": {"question": "x", "top_k": 3}}, 422, ["top_k", "not known", "k"]),
+        ("post", "/ask", {"json": {"question": "x", "mode": "magic"}}, 422, ["mode", "hybrid"]),
+        ("get", "/ask", {"params": {"q": "x", "mode": "magic"}}, 422, ["mode", "hybrid"]),
         ("post", "/ask", {"json": [AGENCY]}, 422, ["JSON object"]),
         ("post", "/ask", {"json": {"question": ["a list"]}}, 422, ["question"]),
         ("post", "/ask", {"content": b'{"question": "x",', "headers": {"content-type": "application/json"}},

@@ -40,6 +40,8 @@ def _describe(error: dict[str, Any]) -> str:
         where = f"{_WHERE[loc[0]]} {'.'.join(loc[1:])}"
     else:
         where = ".".join(loc) or "the request"
+    if error.get("type") == "extra_forbidden" and loc[:1] == ["body"]:
+        return f"body field {'.'.join(loc[1:])} is not known; the body takes question, k, doc, year and mode"
     msg = str(error.get("msg", "is invalid"))
     msg = msg[:1].lower() + msg[1:]
     got = error.get("input")

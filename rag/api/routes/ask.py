@@ -60,14 +60,14 @@ def _doc(doc: str | None) -> str | None:
 @router.post("/ask", response_model=AskResponse, responses=ERRORS)
 def ask_post(body: AskRequest, service: ServiceDep) -> Response:
     """Answer a question from the reports; the same JSON as `rag ask --json`."""
-    return _json(service.ask(body.question, k=body.k, doc=_doc(body.doc), year=body.year))
+    return _json(service.ask(body.question, k=body.k, doc=_doc(body.doc), year=body.year, mode=body.mode))
 
 
 @router.get("/ask", response_model=AskResponse, responses=ERRORS)
 def ask_get(service: ServiceDep, q: Question = None, question: QuestionAlias = None, k: K = 5, doc: Doc = None,
-            year: Year = None) -> Response:
+            year: Year = None, mode: Mode = "hybrid") -> Response:
     """`POST /ask` as a query string, for a quick look from a browser or curl."""
-    return _json(service.ask(_question(q, question), k=k, doc=_doc(doc), year=year))
+    return _json(service.ask(_question(q, question), k=k, doc=_doc(doc), year=year, mode=mode))
 
 
 @router.get("/search", response_model=SearchResponse, responses=ERRORS)
