@@ -396,6 +396,24 @@ def focus_terms(question: str) -> set[str]:
     return set(tokenize(m.group(1))) if m else set()
 
 
+HEAD_BONUS = 4.0  # the head noun right after a figure names what it counts
+
+
+def focus_head(question: str) -> str | None:
+    """The head noun of the thing counted: the last word before a verb or function word
+    ('how many approved premises beds were there' -> 'bed'; 'how many cases did' -> 'case')."""
+    m = re.search(r"(?i)\b(?:how many|number of|share of|proportion of|percentage of)\s+((?:\S+\s*){1,3})", question)
+    if not m:
+        return None
+    words = []
+    for w in m.group(1).split():
+        if w.lower().strip("?,.") in STOPWORDS:
+            break
+        words.append(w)
+    tokens = tokenize(" ".join(words))
+    return tokens[-1] if tokens else None
+
+
 def _content_terms(question: str) -> list[str]:
     return [t for t in dict.fromkeys(tokenize(question)) if t not in _FRAME_WORDS]
 
@@ -432,6 +450,7 @@ def _proximity(sentence: str, span: tuple[int, int], terms: set[str]) -> float:
     return score
 
 
+_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas|compared)\b|;")
 _NEAR_WORDS = 6.0  # word distance at which a term's evidence halves
 _FAR_SIDE = 0.8  # a term on a figure's far side counts this much
 
@@ -461,8 +480,12 @@ def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float]) 
         return 0.0
     words = _word_tokens(sentence)
     value_word = sentence.rfind(" ", 0, span[0]) + 1  # "(59%)" starts before its figure
-    before = [t for pos, t in words if pos < value_word][::-1]
-    after = [t for pos, t in words if pos >= span[1]]
+    # A new clause belongs to its own figure: "in 21 cases, and was actually ordered in 15 cases".
+    cuts = [m.start() for m in _CLAUSE.finditer(sentence)]
+    lo = max((c for c in cuts if c < value_word), default=-1)
+    hi = min((c for c in cuts if c >= span[1]), default=len(sentence))
+    before = [t for pos, t in words if lo < pos < value_word][::-1]
+    after = [t for pos, t in words if span[1] <= pos < hi]
     bracketed = sentence[max(0, span[0] - 1): span[0]] == "("
     before_weight, after_weight = (1.0, _FAR_SIDE) if bracketed else (_FAR_SIDE, 1.0)
     score = 0.0
@@ -529,6 +552,7 @@ def _value_score(
     items_asked: int = 0,
     sentence_terms: dict[str, float] | None = None,
     asked_side: str | None = None,
+    head: str | None = None,
 ) -> float:
     if sentence_terms is not None:
         score = _attribution(sentence, (value[0], value[1]), sentence_terms)
@@ -537,8 +561,10 @@ def _value_score(
     after = tokenize(sentence[value[1]: value[1] + 40])
     # The thing counted stands right after its figure ("eight organisations"); further on, the
     # words may belong to the next figure ("21 Community Rehabilitation Companies owned by eight").
-    if focus & set(after[:3]):
-        score += 2.0
+    if head is not None and head in after[:3]:
+        score += HEAD_BONUS
+    elif focus & set(after[:3]):
+        score += 2.0 if head is None else 1.75  # "100 hostels ('approved premises')" vs "2,300 beds"
     elif focus & set(after):
         score += 1.0
     if asked_side and range_side(sentence, value) == asked_side:
@@ -580,6 +606,7 @@ def extract_answer(
     weights = {t: bm25.term_weight(t) for t in terms}
     term_set = set(terms)
     focus = focus_terms(question)
+    head = focus_head(question)
     question_words = frozenset(re.sub(r"['’]s$", "", w.lower().strip("?,.'’")) for w in question.split())
     question_words |= _initialisms(question) | {i for i in _word_initials(question) if len(i) >= 3}
     # The words after "which"/"what" name the kind of thing asked for ("which panel", "which local units").
@@ -652,7 +679,7 @@ def extract_answer(
             value = max(
                 values,
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
-                                            items_asked, sentence_terms, asked_side), -c[0]),
+                                            items_asked, sentence_terms, asked_side, head), -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not
             # answered by it, and a question about a change is answered by nothing else.

@@ -298,3 +298,16 @@ def test_an_acronym_of_the_questions_words_is_an_echo_and_an_act_keeps_its_year(
     assert _answer_from(text, question) == "Offender Rehabilitation Act 2014"
     text = "In Kent the RAR was delivered by Purple Futures."
     assert _answer_from(text, "Which company delivered the rehabilitation activity requirement in Kent?") == "Purple Futures"
+
+
+def test_a_new_clause_describes_its_own_figure():
+    text = ("In our sample of 162 reports, a programme was proposed in 21 cases, "
+            "and was actually ordered in 15 cases.")
+    assert _answer_from(text, "In how many cases was a programme actually ordered?") == "15"
+    assert _answer_from(text, "In how many cases was a programme proposed?") == "21"
+
+
+def test_the_head_noun_of_the_counted_thing_beats_its_modifiers():
+    text = "There are just over 100 hostels (‘approved premises’) in England and Wales, and almost 2,300 beds."
+    assert _answer_from(text, "Roughly how many approved premises beds were there in England and Wales?") == "2,300"
+    assert _answer_from(text, "Roughly how many approved premises were there in England and Wales?") == "100"
