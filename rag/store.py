@@ -45,7 +45,7 @@ from rag.hashing import sha256_file
 FORMAT_VERSION = 4  # 4: list numbers ("4. For media ...") no longer split off a sentence of their own
 CURRENT = "CURRENT"
 FILES = ("vectors.faiss", "chunks.jsonl", "documents.json", "texts.jsonl", "offsets.npz", "sentences.npz")
-REBUILD_HINT = "Rebuild it with `rag build --force` (or `make serve`, which builds a missing index)."
+REBUILD_HINT = "Rebuild it with `rag build --force` (or `make serve`, which rebuilds a missing, stale or damaged index)."
 
 
 @dataclass
