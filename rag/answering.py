@@ -371,8 +371,9 @@ def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
         for m in PATTERNS[k].finditer(sentence):
             if overlaps(m.start(), m.end()):
                 continue
-            if k == "duration" and re.match(r"(?i)an?\s", m.group(0)):
-                continue
+            if k == "duration" and (re.match(r"(?i)an?\s", m.group(0))
+                                    or re.match(r"\s+of\s+(?:19|20)\d\d\b", sentence[m.end():])):
+                continue  # "the first six months of 2019" is a period, not a length of time
             taken.append(m.span())
             found.setdefault(k, []).append((m.start(), m.end(), m.group(0).strip()))
     if kind == "number":

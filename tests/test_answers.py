@@ -311,3 +311,8 @@ def test_the_head_noun_of_the_counted_thing_beats_its_modifiers():
     text = "There are just over 100 hostels (‘approved premises’) in England and Wales, and almost 2,300 beds."
     assert _answer_from(text, "Roughly how many approved premises beds were there in England and Wales?") == "2,300"
     assert _answer_from(text, "Roughly how many approved premises were there in England and Wales?") == "100"
+
+
+def test_a_stretch_of_a_named_year_is_a_period_not_a_length_of_time():
+    s = "For the first six months of 2019, 43 per cent of jobs were fixed within the target of 10 working days."
+    assert [c[2] for c in candidates(s, "duration")] == ["10 working days"]
