@@ -281,7 +281,7 @@ def _initialisms(question: str) -> frozenset[str]:
 
 def _word_initials(question: str) -> frozenset[str]:
     """Initials of runs of the question's words, capitalised or not: "pre-sentence reports" -> "psr"."""
-    words = [w for w in re.findall(r"[A-Za-z]+", question)]
+    words = re.findall(r"[A-Za-z]+", question)
     out = set()
     for i in range(len(words)):
         for j in range(i + 2, min(len(words), i + 5) + 1):
@@ -390,10 +390,13 @@ def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
     return found.get(kind, [])
 
 
+_COUNTED_PHRASE = re.compile(
+    r"(?i)\b(?:how many|number of|share of|proportion of|percentage of|how much)\s+((?:\S+\s*){1,3})")
+
+
 def focus_terms(question: str) -> set[str]:
     """The thing being counted or measured: 'how many CRC inspections' -> {crc, inspection}."""
-    m = re.search(r"(?i)\b(?:how many|number of|share of|proportion of|percentage of|how much)\s+((?:\S+\s*){1,3})",
-                  question)
+    m = _COUNTED_PHRASE.search(question)
     return set(tokenize(m.group(1))) if m else set()
 
 
@@ -403,7 +406,7 @@ HEAD_BONUS = 4.0  # the head noun right after a figure names what it counts
 def focus_head(question: str) -> str | None:
     """The head noun of the thing counted: the last word before a verb or function word
     ('how many approved premises beds were there' -> 'bed'; 'how many cases did' -> 'case')."""
-    m = re.search(r"(?i)\b(?:how many|number of|share of|proportion of|percentage of)\s+((?:\S+\s*){1,3})", question)
+    m = _COUNTED_PHRASE.search(question)
     if not m:
         return None
     words = []
@@ -609,7 +612,9 @@ def extract_answer(
     focus = focus_terms(question)
     head = focus_head(question)
     question_words = frozenset(re.sub(r"['’]s$", "", w.lower().strip("?,.'’")) for w in question.split())
-    question_words |= _initialisms(question) | {i for i in _word_initials(question) if len(i) >= 3}
+    # Acronyms of the question's own words echo it: "RAR" for "rehabilitation activity requirement".
+    initials = _initialisms(question) | _word_initials(question)
+    question_words |= _initialisms(question) | {i for i in initials if len(i) >= 3}
     # The words after "which"/"what" name the kind of thing asked for ("which panel", "which local units").
     after = re.search(r"(?i)\b(?:which|what)\s+((?:[\w'-]+\b\W*){1,3})", question)
     type_nouns = frozenset(
@@ -624,7 +629,6 @@ def extract_answer(
     question_values |= {n for v in question_values for n in re.findall(r"\d[\d,.]*", v)}
     asked_years = years_in(question)
     question_tokens = frozenset(tokenize(question))
-    question_initials = _initialisms(question) | _word_initials(question)
     asks_change = bool(_CHANGE_QUESTION.search(question))
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None
@@ -690,7 +694,7 @@ def extract_answer(
                 if change != asks_change:
                     shape_penalty = CHANGE_PENALTY
             if focus and kind in ("count", "number", "percent") and _counts_something_else(
-                    sentence, value, question_tokens, question_initials):
+                    sentence, value, question_tokens, initials):
                 shape_penalty += NOUN_PENALTY
             # The thing asked about right after the figure ("165 cases") is strong evidence.
             focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) else 0.0
