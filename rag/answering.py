@@ -531,7 +531,7 @@ def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
         if not w[0].isalpha() or w.lower() in _COUNTED_STOP:
             break
         words.append(w)
-    return [w for w in words if re.search(r"[^su]s$", w) and w.lower() not in STOPWORDS]
+    return [w for w in words if re.search(r"[^su]s$", w)]  # the loop already stopped at function words
 
 
 def _counts_something_else(sentence: str, value: tuple[int, int, str], question_tokens: frozenset[str],
