@@ -230,7 +230,7 @@ def _name_candidates(sentence: str, question_words: set[str],
         segments = []
         for w in words:
             word = w[2]
-            stop = (word.lower() in question_words or (word in _NOT_NAME_WORDS and word not in _HONORIFICS)
+            stop = (word.lower() in question_words and word not in _CONNECTORS or (word in _NOT_NAME_WORDS and word not in _HONORIFICS)
                     or w[0] == opening and (word.lower() in common_words or word.lower() in _OPENERS))
             if stop:
                 if segment:
@@ -545,6 +545,11 @@ def _counts_something_else(sentence: str, value: tuple[int, int, str], question_
     return not (counted & question_tokens or any(n[:-1].lower() in question_initials for n in nouns))
 
 
+# A name cut before "of", "and" or "for" and a capitalised word is the start of a longer name.
+_NAME_GOES_ON = re.compile(r"\s(?:of|and|for)\s(?:the\s)?[A-Z]")
+FRAGMENT_PENALTY = 1.0
+
+
 def _value_score(
     sentence: str,
     value: tuple[int, int, str],
@@ -586,6 +591,8 @@ def _value_score(
         if content:
             echoes = sum(w in question_words and w.rstrip("s") not in type_nouns for w in content)
             score -= 1.5 * echoes / len(content)
+        if _NAME_GOES_ON.match(sentence, value[1]):
+            score -= FRAGMENT_PENALTY  # "HM Prison" of "HM Prison and Probation Service"
         if items_asked:
             # "Which two CRCs ...?" -> "Wales and Durham", not "Wales".
             items = len(re.split(r",\s*(?:and\s+)?|\s+and\s+", value[2]))

@@ -119,6 +119,19 @@ def test_name_candidates_skip_words_the_question_already_has():
     assert "Catherine Chan" in names
 
 
+def test_a_name_is_not_cut_at_its_own_of_or_and():
+    text = ("A national inspection has examined how effectively HM Prison and Probation Service is working "
+            "to drive the delivery of probation services.")
+    # The question's "probation" and "and" stand inside the name; neither half of it is the answer
+    # (nor "Service", a word the library also writes in lower case).
+    lower = frozenset({"service", "probation"})
+    assert _answer_from(text, "Whose arrangements for driving probation delivery were inspected?", lower) == (
+        "HM Prison and Probation Service")
+    text = "HM Prison and Probation Service has overall responsibility for recruitment across England and Wales."
+    assert _answer_from(text, "Which body had overall responsibility for recruitment?") == (
+        "HM Prison and Probation Service")
+
+
 def test_years_in_reads_financial_years():
     assert years_in("in the 2019/20 round and 2015-16") == {2019, 2020, 2015, 2016}
 
