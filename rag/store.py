@@ -96,6 +96,21 @@ def current_version(index_dir: Path) -> Path | None:
     return index_dir / name if name else None
 
 
+# Characters that str.splitlines() and many tools take for line ends, although JSON leaves
+# them unescaped: one in a report's text would cut its record in two.
+_LINE_SEPARATORS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def _json_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False).translate(_LINE_SEPARATORS) + "\n"
+
+
+def _read_json_lines(path: Path) -> list[dict]:
+    """One record a line; only "\n" ends a line (an index written before the escaping above
+    may hold raw U+2028 inside its strings)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+
+
 def write_index(
     index_dir: Path,
     manifest: dict,
@@ -117,13 +132,13 @@ def write_index(
         faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
             for c in chunks:
-                fh.write(json.dumps(c.to_json(), ensure_ascii=False) + "\n")
+                fh.write(_json_line(c.to_json()))
         (tmp / "documents.json").write_text(
             json.dumps([d.__dict__ for d in documents], ensure_ascii=False, indent=1), encoding="utf-8"
         )
         with (tmp / "texts.jsonl").open("w", encoding="utf-8") as fh:
             for d in documents:
-                fh.write(json.dumps({"doc": d.doc, "text": texts[d.doc]}, ensure_ascii=False) + "\n")
+                fh.write(_json_line({"doc": d.doc, "text": texts[d.doc]}))
         with (tmp / "offsets.npz").open("wb") as fh:
             np.savez_compressed(fh, **{d: a.astype(np.int32) for d, a in offsets.items()})
         with (tmp / "sentences.npz").open("wb") as fh:
@@ -239,19 +254,13 @@ def load_index(index_dir: Path, expected: dict | None = None) -> StoredIndex:
             raise IndexCorrupt(f"index file {path} does not match its checksum (damaged or edited). {REBUILD_HINT}")
     try:
         index = faiss.read_index(str(version / "vectors.faiss"))
-        chunks = [
-            Chunk(**json.loads(line))
-            for line in (version / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
+        chunks = [Chunk(**record) for record in _read_json_lines(version / "chunks.jsonl")]
         documents = {
             d["doc"]: DocInfo(**d) for d in json.loads((version / "documents.json").read_text(encoding="utf-8"))
         }
         texts = {}
-        for line in (version / "texts.jsonl").read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                texts[record["doc"]] = record["text"]
+        for record in _read_json_lines(version / "texts.jsonl"):
+            texts[record["doc"]] = record["text"]
         with np.load(version / "offsets.npz", allow_pickle=False) as npz:
             offsets = {k: npz[k] for k in npz.files}
         with np.load(version / "sentences.npz", allow_pickle=False) as npz:

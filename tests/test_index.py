@@ -72,6 +72,18 @@ def test_a_changed_report_is_pending_not_fatal_and_only_it_is_re_embedded(librar
     assert update_index(settings, encoder).skipped  # nothing left to do
 
 
+def test_a_report_with_unicode_line_separators_indexes_and_loads(library_copy, encoder):
+    # U+2028, U+2029 and NEL are line ends to str.splitlines() but not to JSON: one of them
+    # once cut a stored record in two and made the whole index unreadable.
+    settings = library_copy
+    (settings.seeds_dir / "separators.txt").write_text(
+        "The Lsshire CRC had 61 staff.\u2028It had 3 offices.\u2029It closed\x85in 2026.\n", encoding="utf-8")
+    update_index(settings, encoder)
+    stored = load_index(settings.index_dir, _expected(settings, encoder))
+    assert stored.texts["separators.txt"].startswith("The Lsshire CRC had 61 staff.\u2028It had")
+    assert any(c.doc == "separators.txt" and "3 offices" in c.text for c in stored.chunks)
+
+
 def test_an_unchanged_library_is_not_rebuilt(index_copy, encoder):
     before = current_version(index_copy.index_dir)
     assert update_index(index_copy, encoder).skipped
