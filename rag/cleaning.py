@@ -352,9 +352,17 @@ def join_labels_and_figures(paragraphs: list[CleanText], notes: set[int] | None 
     return out
 
 
+# Line ends other than "\n" (a web page's U+2028, a mainframe's NEL) read as line breaks;
+# a byte-order mark, zero-width characters and soft hyphens are invisible and would split
+# a word in two for the tokenizers ("vacan\u200bcies").
+_OTHER_LINE_ENDS = re.compile("\r\n?|[\u2028\u2029\x85]")
+_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
+
+
 def clean(text: str) -> CleanText:
     """The full cleaning pipeline for one report's original text."""
-    ct = rewrite(identity(text), r"\r\n?", "\n")
+    ct = rewrite(identity(text), _OTHER_LINE_ENDS, "\n")
+    ct = rewrite(ct, _INVISIBLE, "")
     ct = drop_web_furniture(ct)
     ct = drop_layout_debris(ct)
     ct = restore_ligatures(ct)

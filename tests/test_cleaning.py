@@ -45,6 +45,13 @@ def test_glued_footnote_numbers_are_dropped():
     assert "40,000" in ct.text  # real figures are left alone
 
 
+def test_other_line_ends_break_lines_and_invisible_characters_vanish():
+    original = "\ufeffThe NPS had 615 vacan\u200bcies.\u2028It had seven divi\u00adsions.\x85End."
+    ct = clean(original)
+    assert re.sub(r"\s+", " ", ct.text) == "The NPS had 615 vacancies. It had seven divisions. End."
+    assert_maps_back(original, ct)
+
+
 def test_figures_and_words_split_across_lines_are_rejoined():
     ct = clean("the NPS had twenty-\none divisions and\n3,\n000 cases costing £\n22m, up\n42\n% on last year.")
     assert "twenty-one divisions" in ct.text
