@@ -35,7 +35,8 @@ _NUM = rf"(?:\d[\d,]*(?:\.\d+)?|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?|
 
 PATTERNS: dict[str, re.Pattern] = {
     "percent": re.compile(
-        r"\d+(?:\.\d+)?\s?(?:%|per\s?cent\b|percent\b)|" + _FRACTION_WORDS, re.I
+        r"\d+(?:\.\d+)?\s?(?:%|per\s?cent\b|percent\b)"
+        rf"|\b(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?\s(?:per\s?cent|percent)\b|" + _FRACTION_WORDS, re.I
     ),
     "money": re.compile(
         r"£\s?\d[\d,]*(?:\.\d+)?\s?(?:bn\b|m\b|k\b|million\b|billion\b|thousand\b)?"

@@ -44,6 +44,10 @@ def test_question_kind(question, kind):
 def test_candidates_are_typed_and_do_not_overlap():
     s = "Nearly half (47 per cent) put in more than 5 extra hours, at a cost of £22m, from June 2019 for 12 weeks."
     assert [c[2] for c in candidates(s, "percent")] == ["half", "47 per cent"]
+    # A share written out in words is a share, not a count.
+    s2 = "Sixty per cent of staff, and forty-five per cent of managers, had 120 cases."
+    assert [c[2] for c in candidates(s2, "percent")] == ["Sixty per cent", "forty-five per cent"]
+    assert [c[2] for c in candidates(s2, "count")] == ["120"]
     assert [c[2] for c in candidates(s, "money")] == ["£22m"]
     assert [c[2] for c in candidates(s, "date")] == ["June 2019"]
     assert [c[2] for c in candidates(s, "count")] == ["5"]
