@@ -116,7 +116,9 @@ _CHANGE_WORDS = (r"ris\w*|rose|increas\w*|fall\w*|fell|drop\w*|reduc\w*|decreas\
 # "has risen by 20%", "a reduction of 84%", "an 85% reduction", "up 12%".
 _CHANGE_BEFORE = re.compile(rf"\b(?:{_CHANGE_WORDS})\b(?:\s+\w+){{0,2}}\s+(?:by|of)\s*$|\b(?:up|down)\s*$", re.I)
 _CHANGE_AFTER = re.compile(rf"^\s*(?:{_CHANGE_WORDS})\b", re.I)
-_CHANGE_QUESTION = re.compile(rf"\bby how much\b|\bhow much did\b|\b(?:{_CHANGE_WORDS})\b", re.I)
+# "What did the number rise to?" asks for the level reached, not the change.
+_CHANGE_QUESTION = re.compile(rf"\bby how much\b|\bhow much did\b|\b(?:{_CHANGE_WORDS})\b(?!\s+to\b)", re.I)
+_LEVEL_REACHED = rf"|\b(?:{_CHANGE_WORDS})\s+to\b|\breach\w*"
 
 
 def is_change(sentence: str, value: tuple[int, int, str]) -> bool:
@@ -505,7 +507,7 @@ def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float]) 
 _RANGE_OPEN = re.compile(r"\b(?:between|from)\s*$", re.I)
 _RANGE_JOIN = re.compile(r"^\s*(?:and|to|until|–|-)\s", re.I)
 _RANGE_CLOSE = re.compile(r"\b(?:between|from)\s+[^,;.]{3,30}?\s*(?:\band|\bto|\buntil|–|-)\s*$", re.I)
-_ASKS_END = re.compile(r"\b(?:end|ended|ends|finish\w*|until|conclud\w*)\b", re.I)
+_ASKS_END = re.compile(r"\b(?:end|ended|ends|finish\w*|until|conclud\w*)\b" + _LEVEL_REACHED, re.I)
 _ASKS_START = re.compile(r"\b(?:start\w*|begin|began|begun|commenc\w*)\b", re.I)
 
 

@@ -148,6 +148,37 @@ def drop_glued_footnote_numbers(ct: CleanText) -> CleanText:
     return rewrite(ct, _GLUED_FOOTNOTE, "")
 
 
+# A figure ending a sentence, with a footnote number glued on: "from 429 to 5178." (note 8).
+_FIGURE_AT_SENTENCE_END = re.compile(r"(?<![\d,.£/-])\d{4,6}(?=\.(?:\s|$))")
+_FOOTNOTE_REACH = 3000  # characters: a footnote is printed at the foot of its page
+
+
+def drop_footnote_digits_on_figures(ct: CleanText) -> CleanText:
+    """Strip the last digits of a sentence-ending figure when a footnote of that number
+    starts shortly after it: "from 429 to 5178." (note 8), "from 429 to 51735." (note 35).
+
+    Digits glued to digits are ambiguous, so the footnote itself must be there to say so;
+    years are left alone ("in March 2016." with note 16 below is a year).
+    """
+    bodies: dict[int, list[int]] = {}
+    for m in _FOOTNOTE_START.finditer(ct.text):
+        bodies.setdefault(int(re.match(r"\d+", m.group(0)).group(0)), []).append(m.start())
+
+    def repl(m: re.Match) -> str:
+        whole = m.group(0)
+        if 1900 <= int(whole) <= 2100:
+            return whole
+        for glued in (2, 1):
+            figure, note = whole[:-glued], whole[-glued:]
+            if len(figure) >= 3 and not note.startswith("0") and any(
+                0 < start - m.end() <= _FOOTNOTE_REACH for start in bodies.get(int(note), ())
+            ):
+                return figure
+        return whole
+
+    return rewrite(ct, _FIGURE_AT_SENTENCE_END, repl)
+
+
 def rejoin_split_tokens(ct: CleanText) -> CleanText:
     """Rejoin words and figures that a line break cut in two."""
     # "twenty-\n one" -> "twenty-one"; "deep-\nrooted" -> "deep-rooted".
@@ -368,6 +399,7 @@ def clean(text: str) -> CleanText:
     ct = restore_ligatures(ct)
     ct = drop_glued_footnote_numbers(ct)
     ct = rejoin_split_tokens(ct)
+    ct = drop_footnote_digits_on_figures(ct)
     notes = footnote_starts(ct)
     paragraphs = split_paragraphs(ct)
     paragraphs = drop_footnote_numbers(paragraphs, notes)

@@ -136,6 +136,12 @@ def test_a_name_is_not_cut_at_its_own_of_or_and():
         "HM Prison and Probation Service")
 
 
+def test_what_a_figure_rose_to_is_the_level_reached_not_the_change():
+    text = "Since 2014, the number of people charged has risen by 20%, from 429 to 517."
+    assert _answer_from(text, "What did the number of people charged rise to?") == "517"
+    assert _answer_from(text, "What did the number of people charged rise from?") == "429"
+
+
 def test_years_in_reads_financial_years():
     assert years_in("in the 2019/20 round and 2015-16") == {2019, 2020, 2015, 2016}
 

@@ -52,6 +52,17 @@ def test_other_line_ends_break_lines_and_invisible_characters_vanish():
     assert_maps_back(original, ct)
 
 
+def test_a_footnote_number_glued_to_a_figure_is_dropped_only_when_the_footnote_is_there():
+    page = ("The number has risen by 20%, from 429 to\n5178. Most are convicted of murder.\n\n"
+            "It rose from 1,204 to 2016. The rate was 4312.\n\n"
+            "8  Figures released by the Ministry of Justice.\n")
+    ct = clean(page)
+    assert "from 429 to 517." in ct.text
+    assert "to 2016." in ct.text  # a year keeps its digits
+    assert "4312." in ct.text  # no footnote 12 (nor 2) below: a figure, not a figure and a note
+    assert_maps_back(page, ct)
+
+
 def test_figures_and_words_split_across_lines_are_rejoined():
     ct = clean("the NPS had twenty-\none divisions and\n3,\n000 cases costing £\n22m, up\n42\n% on last year.")
     assert "twenty-one divisions" in ct.text
