@@ -77,6 +77,8 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
                           r"|\bwhat was .+ rated\b", re.I)),
     ("duration", re.compile(r"\b(how long|what period|over what period|what length|timescale|time limit|"
                             r"how many (days|weeks|months|years|hours)|within what time)\b", re.I)),
+    # "How many CRCs ... after the extra funding?", "How many offices does it share?": things counted.
+    ("count", re.compile(r"^\s*how many\b(?!\s+(?:in|out of)\b)", re.I)),
     ("percent", re.compile(r"\b(percentage|per cent|percent|proportion|share|what fraction|"
                            r"how many (in|out of) (every|ten|\d+)|rate of)\b|%", re.I)),
     ("money", re.compile(r"\b(money|cost|costs|budget|funding|funded|fund|spend|spent|worth|pounds|invest\w*|value of)\b|£",
@@ -548,6 +550,11 @@ def _counts_something_else(sentence: str, value: tuple[int, int, str], question_
     return not (counted & question_tokens or any(n[:-1].lower() in question_initials for n in nouns))
 
 
+# The whole that a subset is counted out of: "eleven of the twenty-one CRCs", "19 of its 22 offices".
+_SUBSET_BEFORE = re.compile(rf"\b(?:\d[\d,]*|{_NUMBER_WORDS})(?:-\w+)?\s+(?:out\s+)?of\s+(?:the|its|their|all)?\s*$", re.I)
+_ASKS_TOTAL = re.compile(r"\b(?:total|in all|altogether|overall|all told)\b|\bhow many\b.*\b(?:are|were) there\b", re.I)
+SUBSET_TOTAL_PENALTY = 2.0
+
 # A name cut before "of", "and" or "for" and a capitalised word is the start of a longer name.
 _NAME_GOES_ON = re.compile(r"\s(?:of|and|for)\s(?:the\s)?[A-Z]")
 FRAGMENT_PENALTY = 1.0
@@ -565,6 +572,7 @@ def _value_score(
     sentence_terms: dict[str, float] | None = None,
     asked_side: str | None = None,
     head: str | None = None,
+    subset_total: bool = False,
 ) -> float:
     if sentence_terms is not None:
         score = _attribution(sentence, (value[0], value[1]), sentence_terms)
@@ -579,6 +587,8 @@ def _value_score(
         score += 2.0 if head is None else 1.75  # "100 hostels ('approved premises')" vs "2,300 beds"
     elif focus & set(after):
         score += 1.0
+    if subset_total and _SUBSET_BEFORE.search(sentence[max(0, value[0] - 25): value[0]]):
+        score -= SUBSET_TOTAL_PENALTY  # "19 of its 22 offices": the 22 is the whole, not the ones asked about
     if asked_side and range_side(sentence, value) == asked_side:
         score += 1.0  # "When did the round of inspections end?" -> the second date of "between ... and ..."
     if value[2][:1].isdigit() or value[2][:1] == "£":
@@ -647,6 +657,7 @@ def extract_answer(
     # Figures are told apart by the rarer words that describe each; names and dates keep plain
     # closeness (on the dev split, weighting by rarity picked title words and wrong months).
     figure_weights = None if kind in ("name", "date") else weights
+    subset_total = kind == "count" and not _ASKS_TOTAL.search(question)
     asked_side = "end" if _ASKS_END.search(question) else "start" if _ASKS_START.search(question) else None
     best = None
     for hit in hits[:max_passages]:
@@ -694,7 +705,7 @@ def extract_answer(
             value = max(
                 values,
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
-                                            items_asked, sentence_terms, asked_side, head), -c[0]),
+                                            items_asked, sentence_terms, asked_side, head, subset_total), -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not
             # answered by it, and a question about a change is answered by nothing else.

@@ -142,6 +142,14 @@ def test_what_a_figure_rose_to_is_the_level_reached_not_the_change():
     assert _answer_from(text, "What did the number of people charged rise from?") == "429"
 
 
+def test_a_count_out_of_a_whole_answers_how_many_and_the_whole_answers_how_many_in_total():
+    text = "London CRC shares 19 of its 22 offices with the London NPS."
+    assert _answer_from(text, "How many offices does London CRC share with the NPS?") == "19"
+    assert _answer_from(text, "How many offices does London CRC have in total?") == "22"
+    # "share" as a verb does not make a "how many" question ask for a share.
+    assert question_kind("How many offices does London CRC share with the NPS?") == "count"
+
+
 def test_years_in_reads_financial_years():
     assert years_in("in the 2019/20 round and 2015-16") == {2019, 2020, 2015, 2016}
 
