@@ -550,6 +550,16 @@ def _counts_something_else(sentence: str, value: tuple[int, int, str], question_
     return not (counted & question_tokens or any(n[:-1].lower() in question_initials for n in nouns))
 
 
+YEAR_BESIDE_BONUS = 2.5
+_YEAR_AFTER = re.compile(r"^[^,;.()]{0,20}?\b(?:in|during|by|for|of)\s+(?:\w+\s+)?((?:19|20)\d\d)\b")
+
+
+def _year_beside(sentence: str, value: tuple[int, int, str]) -> int | None:
+    """The year a figure is given for, when the words right after it say so: "7% in 2016"."""
+    m = _YEAR_AFTER.match(sentence[value[1]: value[1] + 40])
+    return int(m.group(1)) if m else None
+
+
 # The whole that a subset is counted out of: "eleven of the twenty-one CRCs", "19 of its 22 offices".
 _SUBSET_BEFORE = re.compile(rf"\b(?:\d[\d,]*|{_NUMBER_WORDS})(?:-\w+)?\s+(?:out\s+)?of\s+(?:the|its|their|all)?\s*$", re.I)
 _ASKS_TOTAL = re.compile(r"\b(?:total|in all|altogether|overall|all told)\b|\bhow many\b.*\b(?:are|were) there\b", re.I)
@@ -573,6 +583,7 @@ def _value_score(
     asked_side: str | None = None,
     head: str | None = None,
     subset_total: bool = False,
+    asked_years: frozenset[int] = frozenset(),
 ) -> float:
     if sentence_terms is not None:
         score = _attribution(sentence, (value[0], value[1]), sentence_terms)
@@ -587,6 +598,11 @@ def _value_score(
         score += 2.0 if head is None else 1.75  # "100 hostels ('approved premises')" vs "2,300 beds"
     elif focus & set(after):
         score += 1.0
+    if asked_years and len(sentence_years := years_in(sentence)) > 1:
+        # "from 17% of orders in 2006 to 7% in 2016": each figure's own year is the one beside it.
+        near = _year_beside(sentence, value)
+        if near is not None:
+            score += YEAR_BESIDE_BONUS if near in asked_years else -YEAR_BESIDE_BONUS if sentence_years & asked_years else 0.0
     if subset_total and _SUBSET_BEFORE.search(sentence[max(0, value[0] - 25): value[0]]):
         score -= SUBSET_TOTAL_PENALTY  # "19 of its 22 offices": the 22 is the whole, not the ones asked about
     if asked_side and range_side(sentence, value) == asked_side:
@@ -705,7 +721,8 @@ def extract_answer(
             value = max(
                 values,
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
-                                            items_asked, sentence_terms, asked_side, head, subset_total), -c[0]),
+                                            items_asked, sentence_terms, asked_side, head, subset_total,
+                                            asked_years), -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not
             # answered by it, and a question about a change is answered by nothing else.

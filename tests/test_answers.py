@@ -150,6 +150,13 @@ def test_a_count_out_of_a_whole_answers_how_many_and_the_whole_answers_how_many_
     assert question_kind("How many offices does London CRC share with the NPS?") == "count"
 
 
+def test_of_two_figures_with_their_own_years_the_asked_years_figure_wins():
+    # "orders" stands right after 17%, but 17% is the figure for 2006.
+    text = "Programmes were included in 17% of orders in 2006 and 7% in 2016."
+    assert _answer_from(text, "In what share of orders were programmes included in 2016?") == "7%"
+    assert _answer_from(text, "In what share of orders were programmes included in 2006?") == "17%"
+
+
 def test_years_in_reads_financial_years():
     assert years_in("in the 2019/20 round and 2015-16") == {2019, 2020, 2015, 2016}
 
