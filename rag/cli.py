@@ -6,19 +6,54 @@ library, and turns domain errors into "Error: ..." and an exit code.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import re
+import socket
 import sys
 import textwrap
 from pathlib import Path
 
 import click
 
-from rag.errors import RagError
+from rag.errors import BadQuestion, RagError
 from rag.settings import Settings
+
+# What `cmd | head` gets from coreutils: 128 + SIGPIPE. Not 0, so `set -o pipefail` can tell the
+# output was cut short; not 1, which would read as a failure of the command itself.
+EXIT_BROKEN_PIPE = 141
+
+# Terminal escape sequences (CSI "ESC [ ... m", OSC "ESC ] ... BEL" or "... ESC \", two-byte
+# "ESC x"), then any other C0 or C1 control character except newline and tab.
+_TERMINAL_CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]"
+                                r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _settings(ctx: click.Context) -> Settings:
     return ctx.obj["settings"]
+
+
+def plain(text: str) -> str:
+    """Text for the terminal with escape sequences and control characters removed.
+
+    Reports, titles and file names come from outside; printed raw, a report containing
+    "ESC ] 0 ; ... BEL" retitles the user's window, and others can recolour or clear the
+    screen or move the cursor to overwrite what was printed. JSON output keeps the text as is."""
+    return _TERMINAL_CONTROLS.sub("", text)
+
+
+def _echo(message: str = "", err: bool = False, **style) -> None:
+    click.secho(plain(message), err=err, **style)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush on exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (a test runner's capture): nothing is flushed to a closed pipe
 
 
 class RagGroup(click.Group):
@@ -28,8 +63,11 @@ class RagGroup(click.Group):
         try:
             return super().invoke(ctx)
         except RagError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            _echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:  # `rag ask ... | head -1`: the reader has what it wanted
+            _quiet_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
@@ -61,20 +99,20 @@ def _load_encoder(s: Settings):
 
 
 def _say(message: str) -> None:
-    click.echo(message, err=True)
+    _echo(message, err=True)
 
 
 def _print_build(result) -> None:
     if result.skipped:
-        click.echo(f"Index {result.path} is up to date ({result.documents} documents, {result.chunks} chunks); "
-                   "nothing to do. Use --force to rebuild.")
+        _echo(f"Index {result.path} is up to date ({result.documents} documents, {result.chunks} chunks); "
+              "nothing to do. Use --force to rebuild.")
         return
     reused = result.documents - len(result.embedded)
-    click.echo(f"Index {result.path}: {result.documents} documents ({len(result.embedded)} embedded, {reused} reused"
-               + (f", {len(result.removed)} removed" if result.removed else "")
-               + f"), {result.chunks} chunks in {result.seconds:.1f} s.")
+    _echo(f"Index {result.path}: {result.documents} documents ({len(result.embedded)} embedded, {reused} reused"
+          + (f", {len(result.removed)} removed" if result.removed else "")
+          + f"), {result.chunks} chunks in {result.seconds:.1f} s.")
     for name, why in result.rejected:
-        click.secho(f"Skipped {name}: {why}", fg="yellow", err=True)
+        _echo(f"Skipped {name}: {why}", fg="yellow", err=True)
 
 
 @main.command()
@@ -107,19 +145,17 @@ def add(ctx: click.Context, paths: tuple[Path, ...], title: str | None, date: st
     Each file is copied into the library under its own name (an existing name is
     replaced) and only new or changed reports are embedded. A file that cannot be
     read is rejected with the reason and the others still go in; the exit code
-    is then 3."""
-    from rag.library import Upload, add_documents, collect_files
+    is then 3. A bad --date (not YYYY, YYYY-MM or YYYY-MM-DD, not a calendar date,
+    or a year outside 1900-2100) adds nothing and exits 2. A file with the same
+    content as a report already in the library is added with a warning."""
+    from rag.library import add_documents, clean_meta, collect_files
 
     s = _settings(ctx)
+    meta = clean_meta({"title": title, "date": date, "publisher": publisher})  # a bad option stops everything
     files, problems = collect_files(list(paths))
     if title and len(files) > 1:
         raise click.UsageError("--title applies to one file; give one file or set titles in seeds/manifest.json.")
-    uploads = []
-    for f in files:
-        try:
-            uploads.append(Upload(f.name, f.read_bytes(), {"title": title, "date": date, "publisher": publisher}))
-        except OSError as exc:
-            problems.append((str(f), f"cannot read it: {exc.strerror or exc}"))
+    uploads = _read_uploads(files, meta, problems)
     result = None
     if uploads:
         encoder = _load_encoder(s)
@@ -130,33 +166,63 @@ def add(ctx: click.Context, paths: tuple[Path, ...], title: str | None, date: st
             "added": result.added if result else [], "replaced": result.replaced if result else [],
             "unchanged": result.unchanged if result else [],
             "rejected": [{"name": n, "reason": r} for n, r in rejected],
+            "same_content": [{"name": n, "same_as": o} for n, o in (result.same_content if result else [])],
             "index": result.build.path if result and result.build else None,
         }, indent=2))
     else:
         if result:
-            for label, names in (("Added", result.added), ("Replaced", result.replaced),
-                                 ("Unchanged", result.unchanged)):
-                if names:
-                    click.echo(f"{label}: {', '.join(names)}")
-            if result.build:
-                _print_build(result.build)
+            _print_added(result)
         for name, why in rejected:
-            click.secho(f"Rejected {name}: {why}", fg="red", err=True)
+            _echo(f"Rejected {name}: {why}", fg="red", err=True)
     if rejected:
         sys.exit(3)
+
+
+def _read_uploads(files: list[Path], meta: dict, problems: list[tuple[str, str]]) -> list:
+    """Each file as an Upload; a bad name or an unreadable file goes to `problems` here, so a
+    batch with nothing to add never waits for the model to load."""
+    from rag.errors import DocumentError
+    from rag.library import Upload, check_name
+
+    uploads = []
+    for f in files:
+        try:
+            uploads.append(Upload(check_name(f.name), f.read_bytes(), meta))
+        except DocumentError as exc:
+            problems.append((str(f), str(exc)))
+        except OSError as exc:
+            problems.append((str(f), f"cannot read it: {exc.strerror or exc}"))
+    return uploads
+
+
+def _print_added(result) -> None:
+    for label, names in (("Added", result.added), ("Replaced", result.replaced), ("Unchanged", result.unchanged)):
+        if names:
+            _echo(f"{label}: {', '.join(names)}")
+    if result.build:
+        _print_build(result.build)
+    for name, other in result.same_content:
+        _echo(f"Warning: {name} has the same content as {other}, which the library already holds; both are kept, "
+              f"so their passages will be cited twice. `rag remove {name}` (or {other}) drops the copy.",
+              fg="yellow", err=True)
 
 
 @main.command()
 @click.argument("docs", nargs=-1, required=True)
 @click.pass_context
 def remove(ctx: click.Context, docs: tuple[str, ...]) -> None:
-    """Remove reports (by file name, as `rag documents` lists them) from the library and the index."""
-    from rag.library import remove_documents
+    """Remove reports (by file name, as `rag documents` lists them) from the library and the index.
+
+    A path stands for its file name (`rag remove ~/reports/notes.txt` removes notes.txt),
+    as `rag add` took it. An unknown name removes nothing and exits 2."""
+    from rag.library import check_removal, library_names, remove_documents
 
     s = _settings(ctx)
+    names = library_names(s.seeds_dir, list(docs))
+    check_removal(s.seeds_dir, names)  # before the model load: a typo costs nothing
     encoder = _load_encoder(s)
-    result = remove_documents(s, encoder, list(docs), report=_say)
-    click.echo(f"Removed: {', '.join(docs)}")
+    result = remove_documents(s, encoder, names, report=_say)
+    _echo(f"Removed: {', '.join(names)}")
     _print_build(result)
 
 
@@ -181,26 +247,27 @@ def documents(ctx: click.Context, as_json: bool) -> None:
                                "pending": pending.describe() if pending else None}, indent=2))
         return
     for r in rows:
-        click.echo(f"{r['doc']}  {display_date(r['date'])}  {r['format']}  {r['chunks']} chunks  {r['title']}")
+        _echo(f"{r['doc']}  {display_date(r['date'])}  {r['format']}  {r['chunks']} chunks  {r['title']}")
     if pending:
-        click.secho(pending.describe(), fg="yellow", err=True)
+        _echo(pending.describe(), fg="yellow", err=True)
 
 
 def _print_answer(resp, width: int = 100) -> None:
-    click.echo()
+    """The human-readable answer. Everything printed goes through `plain`: it quotes reports."""
+    _echo()
     if resp.answer is not None:
-        click.secho(f"Answer: {resp.answer}", bold=True)
-        click.echo(textwrap.fill(f"“{resp.answer_sentence}” [{resp.answer_citation}]", width,
-                                 initial_indent="  ", subsequent_indent="  "))
+        _echo(f"Answer: {resp.answer}", bold=True)
+        _echo(textwrap.fill(f"“{plain(resp.answer_sentence or '')}” [{resp.answer_citation}]", width,
+                            initial_indent="  ", subsequent_indent="  "))
     else:
-        click.secho(f"Answer: {resp.message}", bold=True)
-    click.echo()
+        _echo(f"Answer: {resp.message}", bold=True)
+    _echo()
     for c in resp.citations:
         page = f", page {c.page}" if c.page else ""
-        click.secho(f"[{c.rank}] {c.title} ({c.date}), {c.doc} chars {c.start}-{c.end}{page}", fg="cyan")
+        _echo(f"[{c.rank}] {c.title} ({c.date}), {c.doc} chars {c.start}-{c.end}{page}", fg="cyan")
         snippet = c.text if len(c.text) <= 600 else c.text[:600] + "…"
-        click.echo(textwrap.fill(" ".join(snippet.split()), width, initial_indent="    ", subsequent_indent="    "))
-    click.echo()
+        _echo(textwrap.fill(" ".join(plain(snippet).split()), width, initial_indent="    ", subsequent_indent="    "))
+    _echo()
 
 
 @main.command()
@@ -212,12 +279,15 @@ def _print_answer(resp, width: int = 100) -> None:
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output, same shape as the HTTP answer")
 @click.pass_context
 def ask(ctx: click.Context, question: str, k: int, doc: str | None, year: int | None, mode: str, as_json: bool) -> None:
-    """Answer QUESTION from the reports, citing the passages."""
+    """Answer QUESTION from the reports, citing the passages.
+
+    A question that starts with '-' needs `--` before it, or it is read as an option:
+    rag ask -- "-1 vacancies"."""
     from rag.service import load_service
 
     service = load_service(_settings(ctx))
     if service.pending:
-        click.secho(f"Note: {service.pending.describe()}", fg="yellow", err=True)
+        _echo(f"Note: {service.pending.describe()}", fg="yellow", err=True)
     resp = service.ask(question, k=k, doc=doc, year=year, mode=mode)  # type: ignore[arg-type]
     if as_json:
         click.echo(json.dumps(resp.model_dump(), ensure_ascii=False, indent=2))
@@ -237,17 +307,31 @@ def ask(ctx: click.Context, question: str, k: int, doc: str | None, year: int | 
 @click.pass_context
 def eval_cmd(ctx: click.Context, set_path: Path | None, mode: str, split: str, as_json: bool, out: Path | None,
              failures: bool) -> None:
-    """Measure retrieval and answer quality on the eval set."""
-    from rag.evaluation import evaluate, format_breakdown, format_table, load_questions, write_chart
+    """Measure retrieval and answer quality on the eval set.
+
+    The set is JSON lines, one record per question: id, question and kind, and optionally
+    answer (null: the reports do not say), aliases, doc and split (dev or test). A record
+    that is not valid, or names a doc the index does not hold, stops the run with its
+    file and line (exit 2)."""
+    from rag.evaluation import (
+        check_documents,
+        evaluate,
+        format_breakdown,
+        format_table,
+        load_questions,
+        write_chart,
+    )
     from rag.service import load_service
     from rag.settings import PROJECT_ROOT
 
     set_path = set_path or PROJECT_ROOT / "eval" / "questions.jsonl"
     out = out or PROJECT_ROOT / "eval" / "results"
-    questions = [q for q in load_questions(set_path) if split == "all" or q.split == split]
+    every = load_questions(set_path)
+    questions = [q for q in every if split == "all" or q.split == split]
     if not questions:
         raise click.UsageError(f"no questions in {set_path} for split {split!r}")
     service = load_service(_settings(ctx))
+    check_documents(every, service.documents, set_path)
     modes = ["dense", "bm25", "hybrid"] if mode == "all" else [mode]
     reports = {m: evaluate(service, questions, m) for m in modes}  # type: ignore[arg-type]
     out.mkdir(parents=True, exist_ok=True)
@@ -259,33 +343,68 @@ def eval_cmd(ctx: click.Context, set_path: Path | None, mode: str, split: str, a
     if as_json:
         click.echo(json.dumps(report, indent=1, ensure_ascii=False))
         return
-    click.echo(f"{len(questions)} questions ({split} split) from {set_path}\n")
-    click.echo(format_table(reports))
+    _echo(f"{len(questions)} questions ({split} split) from {set_path}\n")
+    _echo(format_table(reports))
     main_report = reports["hybrid" if "hybrid" in reports else modes[0]]
-    click.echo("\n" + format_breakdown(main_report, "by_doc") + "\n\n" + format_breakdown(main_report, "by_kind"))
+    _echo("\n" + format_breakdown(main_report, "by_doc") + "\n\n" + format_breakdown(main_report, "by_kind"))
     if failures and main_report["failures"]:
-        click.echo(f"\nFailures ({main_report['mode']}):")
+        _echo(f"\nFailures ({main_report['mode']}):")
         for f in main_report["failures"]:
-            click.echo(f"  {f['id']} [{f['kind']}] expected {f['expected']!r}, got {f['answer']!r}, "
-                       f"hit rank {f['hit_rank']}: {f['question']}")
-    click.echo(f"\nReport: {out / (name + '.json')}  chart: {out / (name + '.png')}")
+            _echo(f"  {f['id']} [{f['kind']}] expected {f['expected']!r}, got {f['answer']!r}, "
+                  f"hit rank {f['hit_rank']}: {f['question']}")
+    _echo(f"\nReport: {out / (name + '.json')}  chart: {out / (name + '.png')}")
+
+
+def check_listen(host: str, port: int) -> None:
+    """Bind the address and let it go, before the index loads.
+
+    Left to uvicorn, a taken port or an address this machine does not have ends in a log line
+    and exit 3, which here means "unreadable document"; this says which and exits 2."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise BadQuestion(f"cannot listen on --host {host[:80]!r}: it is not an address or a name this machine "
+                          f"can resolve ({getattr(exc, 'strerror', None) or exc}); use e.g. 127.0.0.1 or 0.0.0.0.") \
+            from None
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is no conflict
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                why = f"port {port} is already in use (another `rag serve`?); choose another with --port"
+            elif exc.errno == errno.EADDRNOTAVAIL:
+                why = f"{host} is not an address of this machine; use e.g. 127.0.0.1 or 0.0.0.0"
+            else:
+                why = f"{exc.strerror or exc}{'; ports below 1024 need root' if port < 1024 else ''}"
+            raise BadQuestion(f"cannot listen on {host}:{port}: {why}.") from None
 
 
 @main.command()
-@click.option("--host", default=None, help="bind address [default 127.0.0.1]")
-@click.option("--port", default=None, type=int, help="port [default 8000]")
-@click.option("--workers", default=1, show_default=True, help="worker processes")
+@click.option("--host", default=None, help="bind address [env RAG_HOST; default 127.0.0.1]")
+@click.option("--port", default=None, type=click.IntRange(1, 65535), help="port [env RAG_PORT; default 8000]")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="worker processes")
 @click.option("--build/--no-build", "build_missing", default=False, help="build the index first if missing or stale")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, workers: int, build_missing: bool) -> None:
-    """Serve the HTTP API and web page."""
+    """Serve the HTTP API and web page.
+
+    A port out of range, a port already in use or a host this machine cannot listen on
+    is refused before anything loads (exit 2)."""
     from rag.api.server import run
 
     s = _settings(ctx)
     s = s.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
+    check_listen(s.host, s.port)
     if build_missing:
         ctx.invoke(build, force=False)
-    run(s, workers=workers)
+    try:
+        run(s, workers=workers)
+    except SystemExit as exc:
+        if exc.code == 3:  # uvicorn's "startup failed": the address was taken after check_listen
+            raise BadQuestion(f"the server could not start on {s.host}:{s.port}; the log above says why.") from None
+        raise
 
 
 if __name__ == "__main__":

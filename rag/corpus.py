@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from rag.errors import DocumentError
@@ -71,17 +72,18 @@ _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 def display_date(date: str) -> str:
-    """'2020-12-03' -> '3 December 2020'; partial dates are shown as given."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", date)
-    if not match:
-        match_month = re.fullmatch(r"(\d{4})-(\d{2})", date)
-        if match_month and 1 <= int(match_month.group(2)) <= 12:
-            return f"{_MONTHS[int(match_month.group(2)) - 1]} {match_month.group(1)}"
-        return date or "undated"
-    year, month, day = (int(g) for g in match.groups())
-    if not 1 <= month <= 12:
-        return date
-    return f"{day} {_MONTHS[month - 1]} {year}"
+    """'2020-12-03' -> '3 December 2020', '2020-12' -> 'December 2020'.
+
+    Anything that is not a real date (a hand-edited manifest's '2026-02-30') is shown as given,
+    never as a day that does not exist."""
+    if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", date):
+        try:
+            d = datetime.strptime(date, "%Y-%m-%d" if len(date) == 10 else "%Y-%m")
+        except ValueError:
+            return date
+        month = _MONTHS[d.month - 1]
+        return f"{d.day} {month} {d.year}" if len(date) == 10 else f"{month} {d.year}"
+    return date or "undated"
 
 
 def read_manifest(seeds_dir: Path) -> dict[str, dict]:

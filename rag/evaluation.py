@@ -13,12 +13,17 @@ import re
 import statistics
 import time
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
+from rag.errors import BadQuestion
 from rag.retrieval import Mode
 
 KINDS = {"count", "percent", "money", "name", "date", "number", "unanswerable"}
+SPLITS = ("dev", "test")
+RECORD_EXAMPLE = '{"id": "q1", "question": "...?", "answer": "615", "doc": "report.txt", "kind": "count"}'
 _NUMBER_WORDS = {
     w: i for i, w in enumerate(
         ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
@@ -40,6 +45,7 @@ class Question:
     doc: str | None
     kind: str
     split: str = "dev"
+    line: int = field(default=0, compare=False)  # where it is in its file, for messages
 
     @property
     def answerable(self) -> bool:
@@ -47,20 +53,97 @@ class Question:
 
 
 def load_questions(path: Path) -> list[Question]:
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    """Read a JSON-lines eval set, refusing the first bad record with BadQuestion ("FILE:LINE: what").
+
+    A set is often edited by hand; a mistake must say where it is before a run starts,
+    not end the run with a traceback (or, for a bad split, silently drop the question)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadQuestion(f"{path}: cannot read it ({exc.strerror or exc}).") from None
+    out: list[Question] = []
+    first_line: dict[str, int] = {}
+    for n, line in enumerate(data.split(b"\n"), start=1):
         if not line.strip():
             continue
-        try:
-            raw = json.loads(line)
-            out.append(Question(
-                id=raw["id"], question=raw["question"], answer=raw.get("answer"),
-                aliases=list(raw.get("aliases") or []), doc=raw.get("doc"), kind=raw["kind"],
-                split=raw.get("split", "dev"),
-            ))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}:{n}: not a valid question record ({exc})") from exc
+        q = _parse_record(line.removeprefix(b"\xef\xbb\xbf") if n == 1 else line, f"{path}:{n}", n)
+        if q.id in first_line:
+            raise BadQuestion(f"{path}:{n}: id {q.id!r} is already used on line {first_line[q.id]}; ids must be unique.")
+        first_line[q.id] = n
+        out.append(q)
     return out
+
+
+def _parse_record(line: bytes, where: str, n: int) -> Question:
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadQuestion(f"{where}: not UTF-8 text (byte {line[exc.start]:#04x} at column {exc.start + 1}); "
+                          "save the file as UTF-8.") from None
+    try:
+        raw = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        why = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        raise BadQuestion(f"{where}: not valid JSON ({why}); each line holds one record such as {RECORD_EXAMPLE}.") \
+            from None
+    if not isinstance(raw, dict):
+        raise BadQuestion(f"{where}: a record must be a JSON object such as {RECORD_EXAMPLE}, "
+                          f"not {_json_type(raw)}.")
+    missing = [key for key in ("id", "question", "kind") if key not in raw]
+    if missing:
+        fields = ", ".join(missing[:-1]) + " or " * (len(missing) > 1) + missing[-1]
+        raise BadQuestion(f"{where}: the record has no {fields}; every record needs id, question and "
+                          "kind (answer, aliases, doc and split are optional).")
+    if not isinstance(raw["id"], str) or not raw["id"].strip():
+        raise BadQuestion(f"{where}: id must be a non-empty string, not {_json_type(raw['id'])}.")
+    where = f"{where}: record {raw['id']!r}"
+    return Question(
+        id=raw["id"], question=_text(raw, "question", where), answer=_text(raw, "answer", where, optional=True),
+        aliases=_aliases(raw, where), doc=_text(raw, "doc", where, optional=True), kind=_text(raw, "kind", where),
+        split=_split(raw, where), line=n,
+    )
+
+
+def _text(raw: dict, key: str, where: str, optional: bool = False) -> str | None:
+    value = raw.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise BadQuestion(f"{where}: {key} must be a string{' or null' if optional else ''}, not {_json_type(value)}.")
+    if not value.strip():
+        raise BadQuestion(f"{where}: the {key} is empty.")
+    return value
+
+
+def _aliases(raw: dict, where: str) -> list[str]:
+    aliases = raw.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise BadQuestion(f"{where}: aliases must be a list of strings.")
+    return aliases
+
+
+def _split(raw: dict, where: str) -> str:
+    split = raw.get("split", "dev")
+    if split not in SPLITS:
+        raise BadQuestion(f"{where}: split must be {' or '.join(SPLITS)}, not {str(split)[:40]!r}.")
+    return split
+
+
+def _json_type(value: Any) -> str:
+    """'a list', 'a number': what the user wrote, in JSON's words rather than Python's."""
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def check_documents(questions: list[Question], documents: Collection[str], source: Path) -> None:
+    """Refuse a record whose doc the index does not hold: every such question would be scored
+    as a retrieval miss with no hint that the set, not the system, is wrong."""
+    for q in questions:
+        if q.doc is not None and q.doc not in documents:
+            held = sorted(documents)
+            more = f" and {len(held) - 10} more (`rag documents` lists them)" if len(held) > 10 else ""
+            raise BadQuestion(f"{source}:{q.line}: record {q.id!r}: doc {q.doc[:80]!r} is not in the index, "
+                              f"which holds {', '.join(held[:10])}{more}.")
 
 
 def _words_to_digits(s: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,14 +21,15 @@ from rag.corpus import (
     META_FIELDS,
     SourceFile,
     is_report_file,
+    list_document_files,
     make_document,
     read_manifest,
     scan_library,
 )
 from rag.embedding import Encoder
-from rag.errors import DocumentError, UnknownDocument
+from rag.errors import BadQuestion, DocumentError, UnknownDocument
 from rag.indexing import BuildResult, Progress, update_index
-from rag.readers import SUPPORTED_SUFFIXES
+from rag.readers import SUPPORTED_SUFFIXES, date_problem
 from rag.settings import Settings
 from rag.store import write_lock
 
@@ -51,6 +51,10 @@ class AddReport:
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
+    # (name, other): the report went in, but `other` in the library has the very same bytes, so
+    # every passage of it would be cited twice. Added all the same: the name is a report's
+    # identity, and a user renaming a report adds the new name before removing the old.
+    same_content: list[tuple[str, str]] = field(default_factory=list)
     build: BuildResult | None = None
 
 
@@ -76,6 +80,10 @@ def check_name(name: str) -> str:
 
 
 def clean_meta(meta: dict) -> dict:
+    """Title, date and publisher given with a report (options, query parameters), checked.
+
+    A bad value raises BadQuestion, not DocumentError: it is a bad parameter (exit 2, HTTP 422)
+    whatever the file, so the CLI can refuse it before reading any file or loading the model."""
     out = {}
     for key in META_FIELDS:
         value = meta.get(key)
@@ -83,9 +91,10 @@ def clean_meta(meta: dict) -> dict:
             continue
         value = " ".join(str(value).split())
         if len(value) > 500:
-            raise DocumentError(f"the {key} is {len(value)} characters; the limit is 500.")
-        if key == "date" and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-            raise DocumentError(f"the date must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}.")
+            raise BadQuestion(f"the {key} is {len(value)} characters; the limit is 500.")
+        problem = date_problem(value) if key == "date" else None
+        if problem:
+            raise BadQuestion(problem)
         out[key] = value
     return out
 
@@ -108,19 +117,28 @@ def _write_manifest(seeds_dir: Path, manifest: dict) -> None:
 
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Expand directories to the report files inside them (recursively)."""
-    files, problems = [], []
+    """Expand directories to the report files inside them (recursively), one file per name.
+
+    The file name is a report's identity in the library, so of two files with the same name
+    (`a/x.txt`, `b/x.txt`) only the first goes in, and the other's problem says which was kept."""
+    found, problems = [], []
     for p in paths:
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if is_report_file(f))
-            if not found:
+            inside = sorted(f for f in p.rglob("*") if is_report_file(f))
+            if not inside:
                 problems.append((str(p), f"no report files ({', '.join(sorted(SUPPORTED_SUFFIXES))}) inside."))
-            files += found
+            found += inside
         elif p.is_file():
-            files.append(p)
+            found.append(p)
         else:
             problems.append((str(p), "no such file or directory."))
-    return files, problems
+    kept: dict[str, Path] = {}
+    for f in found:
+        first = kept.setdefault(f.name, f)
+        if first != f and first.resolve() != f.resolve():
+            problems.append((str(f), f"another file in this batch has the name {f.name}: {first}, which is the "
+                                     "one added. The library holds one report per name; rename one to add both."))
+    return list(kept.values()), problems
 
 
 def add_documents(settings: Settings, encoder: Encoder, uploads: list[Upload], progress: bool = False,
@@ -134,6 +152,7 @@ def add_documents(settings: Settings, encoder: Encoder, uploads: list[Upload], p
     with write_lock(settings.index_dir):
         manifest = read_manifest(seeds)
         existing = {s.name: s for s in scan_library(seeds)}
+        by_content = {s.sha256: s.name for s in existing.values()}
         accepted: list[tuple[Upload, dict]] = []
         seen: set[str] = set()
         for up in uploads:
@@ -143,7 +162,7 @@ def add_documents(settings: Settings, encoder: Encoder, uploads: list[Upload], p
                     raise DocumentError(f"{name} appears twice in this batch.")
                 meta = {**manifest.get(name, {}), **clean_meta(up.meta)}
                 doc = make_document(name, up.raw, meta)  # rejects unreadable files before anything is written
-            except DocumentError as exc:
+            except (DocumentError, BadQuestion) as exc:
                 result.rejected.append((up.name, str(exc)))
                 continue
             seen.add(name)
@@ -156,6 +175,7 @@ def add_documents(settings: Settings, encoder: Encoder, uploads: list[Upload], p
                 continue
             (result.replaced if old is not None else result.added).append(name)
             accepted.append((up, meta))
+            _note_same_content(result, by_content, name, doc.sha256, old)
         for up, meta in accepted:
             _write_atomic(seeds / up.name, up.raw)
             manifest[up.name] = meta
@@ -165,18 +185,43 @@ def add_documents(settings: Settings, encoder: Encoder, uploads: list[Upload], p
     return result
 
 
+def _note_same_content(result: AddReport, by_content: dict[str, str], name: str, sha256: str,
+                       old: SourceFile | None) -> None:
+    """Record a report whose bytes another library report already has (M9: the answer would cite
+    the same passage twice), and keep `by_content` true for the rest of the batch."""
+    if old is not None and by_content.get(old.sha256) == name:
+        del by_content[old.sha256]  # its old bytes leave the library with this replacement
+    other = by_content.setdefault(sha256, name)
+    if other != name:
+        result.same_content.append((name, other))
+
+
+def check_removal(seeds_dir: Path, names: list[str]) -> None:
+    """Raise if removing `names` would fail: the CLI calls this before loading the model, and
+    `remove_documents` again under the lock. Unknown names are an error and nothing is removed."""
+    library = {p.name for p in list_document_files(seeds_dir)}
+    unknown = [n for n in names if n not in library]
+    if unknown:
+        raise UnknownDocument(
+            f"no such document: {', '.join(unknown)}; remove takes document names as `rag documents` lists "
+            f"them, and the library has: {', '.join(sorted(library)) or 'nothing'}."
+        )
+    if len(set(names)) >= len(library):
+        raise DocumentError("that would remove every report; the index needs at least one.")
+
+
+def library_names(seeds_dir: Path, given: list[str]) -> list[str]:
+    """The document names meant by `rag remove` arguments: a path (`/tmp/notes.txt`, as given to
+    `rag add`) stands for the library report with its file name, if there is one."""
+    library = {p.name for p in list_document_files(seeds_dir)}
+    return [g if g in library or Path(g).name not in library else Path(g).name for g in given]
+
+
 def remove_documents(settings: Settings, encoder: Encoder, names: list[str], report: Progress | None = None) -> BuildResult:
     """Delete reports from the library and the index; unknown names are an error, nothing removed."""
     seeds = settings.seeds_dir
     with write_lock(settings.index_dir):
-        sources: dict[str, SourceFile] = {s.name: s for s in scan_library(seeds)}
-        unknown = [n for n in names if n not in sources]
-        if unknown:
-            raise UnknownDocument(
-                f"no such document: {', '.join(unknown)}; the library has: {', '.join(sorted(sources)) or 'nothing'}."
-            )
-        if len(set(names)) >= len(sources):
-            raise DocumentError("that would remove every report; the index needs at least one.")
+        check_removal(seeds, names)
         # Files first: a manifest entry without its file is ignored, a file without its entry is not.
         for n in names:
             (seeds / n).unlink(missing_ok=True)

@@ -219,6 +219,31 @@ def _decode_html(raw: bytes) -> str:
 
 # --- dates -------------------------------------------------------------------------------------------
 
+# The years the --year filter and the API's `year` accept: a report dated outside them could
+# never be found by year.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def date_problem(value: str) -> str | None:
+    """Why `value` cannot be a report's date (YYYY, YYYY-MM or YYYY-MM-DD), or None if it can.
+
+    A date given by hand is refused rather than repaired: '2026-02-30' is a typo whose meaning
+    we cannot guess, and it would otherwise be shown to every reader as "30 February 2026"."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value)
+    if not match:
+        return f"the date must be YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2026-03-14), got {value[:40]!r}."
+    year, month, day = match.groups()
+    if not MIN_YEAR <= int(year) <= MAX_YEAR:
+        return f"the date {value} is out of range: the year must be between {MIN_YEAR} and {MAX_YEAR}."
+    if month and not 1 <= int(month) <= 12:
+        return f"the date {value} has no such month: the month must be 01-12."
+    if day:
+        try:
+            datetime(int(year), int(month), int(day))
+        except ValueError:
+            return f"the date {value} is not a calendar date: that month has no day {int(day)}."
+    return None
+
 
 def normalise_date(value: str) -> str:
     """'2019-04-12T09:00:00+01:00' or '12 April 2019' -> '2019-04-12'; '' when it is not a date."""
@@ -228,14 +253,18 @@ def normalise_date(value: str) -> str:
         return _iso_date(*match.groups())
     for fmt in ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%d/%m/%Y"):
         try:
-            return datetime.strptime(value, fmt).date().isoformat()
+            parsed = datetime.strptime(value, fmt).date()
         except ValueError:
             continue
+        return parsed.isoformat() if MIN_YEAR <= parsed.year <= MAX_YEAR else ""
     return ""
 
 
 def _iso_date(year: str, month: str | None, day: str | None) -> str:
-    """The most precise valid prefix of year-month-day ('2019-13-01' -> '2019')."""
+    """The most precise valid prefix of year-month-day ('2019-13-01' -> '2019'); '' for a year
+    outside 1900-2100, which is a tool's placeholder (0000, 1601) rather than a publication date."""
+    if not MIN_YEAR <= int(year) <= MAX_YEAR:
+        return ""
     if not month or not 1 <= int(month) <= 12:
         return year
     if not day:

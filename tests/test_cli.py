@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -74,3 +79,148 @@ def test_missing_index_exits_with_a_rebuild_hint(tmp_path, seed_settings):
                                        "ask", "anything"])
     assert result.exit_code == 4
     assert "rag build" in result.output
+
+
+# --- errors before any work: hermetic, no index or model needed -------------------------------------
+
+
+@pytest.fixture()
+def bare(tmp_path):
+    """The CLI over a small library of its own and no index: anything that reaches the
+    index or the model fails with exit 4, so a check that should come first is seen to."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "alpha.txt").write_text("Alpha report. The Alphashire CRC had 12 offices in 2024.\n", encoding="utf-8")
+    (seeds / "beta.txt").write_text("Beta report. The Betashire CRC had 40 staff in 2023.\n", encoding="utf-8")
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, ["--index", str(tmp_path / "index"), "--seeds", str(seeds), *args])
+
+    return invoke
+
+
+@pytest.mark.parametrize(
+    "content,line,message",
+    [
+        (b'{"question": "x"', 1, "not valid JSON"),
+        (b'{"id": "q1", "question": "How many?", "kind": "count"}\n[1, 2, 3]\n', 2, "must be a JSON object"),
+        (b'{"foo": "bar"}\n', 1, "has no id, question or kind"),
+        (b'\n\n{"id": "q1", "question": "caf\xe9?", "kind": "count"}\n', 3, "not UTF-8"),
+        (b'{"id": "q1", "question": "How many?", "kind": "count", "split": "weird"}\n', 1, "split must be dev or test"),
+        (b'{"id": "q1", "question": "How many?", "kind": "count"}\n{"id": "q7", "question": "  ", "kind": "count"}\n',
+         2, "record 'q7': the question is empty"),
+        (b'{"id": "q1", "question": "How many?", "kind": "count", "aliases": "615"}\n', 1, "aliases must be a list"),
+    ],
+)
+def test_a_malformed_eval_set_names_its_file_and_line_and_exits_2(bare, tmp_path, content, line, message):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(content)
+    result = bare("eval", "--set", str(bad), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2, result.output
+    assert f"Error: {bad}:{line}: " in result.output and message in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_missing_eval_set_exits_2(bare, tmp_path):
+    result = bare("eval", "--set", str(tmp_path / "nowhere.jsonl"))
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_an_eval_record_citing_a_document_not_in_the_index_is_refused(run, tmp_path):
+    bad = tmp_path / "set.jsonl"
+    bad.write_text('{"id": "q1", "question": "How many vacancies?", "answer": "615", "doc": "nope.txt", '
+                   '"kind": "count", "split": "dev"}\n', encoding="utf-8")
+    result = run("eval", "--set", str(bad), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2, result.output
+    assert f"Error: {bad}:1: record 'q1': doc 'nope.txt' is not in the index" in result.output
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--port", "99999"], "99999 is not in the range"),
+        (["--port", "0"], "0 is not in the range"),
+        (["--workers", "0"], "0 is not in the range"),
+        (["--host", "192.0.2.1"], "not an address of this machine"),  # TEST-NET-1: never a local address
+        (["--host", "x" * 64 + ".example"], "cannot listen on --host"),  # refused without asking DNS
+    ],
+)
+def test_serve_refuses_a_bad_address_or_worker_count_with_exit_2(bare, args, message):
+    result = bare("serve", *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_serve_refuses_a_port_in_use_with_exit_2(bare):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = bare("serve", "--port", str(port))
+    assert result.exit_code == 2, result.output
+    assert f"port {port} is already in use" in result.output
+
+
+@pytest.mark.parametrize("date,message", [
+    ("2026-13", "no such month"), ("2026-02-30", "not a calendar date"), ("1800", "between 1900 and 2100"),
+    ("3000-01-01", "between 1900 and 2100"), ("garbage", "YYYY, YYYY-MM or YYYY-MM-DD"), ("2026-1-5", "YYYY-MM-DD"),
+])
+def test_add_refuses_a_bad_date_with_exit_2_before_loading_the_model(bare, tmp_path, date, message):
+    report = tmp_path / "gamma.txt"
+    report.write_text("Gamma report. The Gammashire CRC had 9 hostels.\n", encoding="utf-8")
+    result = bare("add", str(report), "--date", date)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Loading model" not in result.output
+    assert not (tmp_path / "seeds" / "gamma.txt").exists()
+
+
+def test_add_of_only_rejected_names_does_not_load_the_model(bare, tmp_path):
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04 not supported")
+    result = bare("add", str(tmp_path / "notes.docx"))
+    assert result.exit_code == 3, result.output
+    assert "unsupported file type" in result.output and "Loading model" not in result.output
+
+
+def test_remove_of_an_unknown_name_says_remove_takes_names_before_loading_the_model(bare):
+    result = bare("remove", "/some/where/gamma.txt")
+    assert result.exit_code == 2, result.output
+    assert "no such document: /some/where/gamma.txt" in result.output
+    assert "alpha.txt, beta.txt" in result.output and "document names" in result.output
+    assert "Loading model" not in result.output
+
+
+def test_ask_help_says_a_question_starting_with_a_dash_needs_a_double_dash(bare):
+    result = bare("ask", "--help")
+    assert 'rag ask -- "-1 vacancies"' in result.output
+
+
+def test_printed_answers_carry_no_terminal_escapes(capsys):
+    from rag.cli import _print_answer
+
+    evil = "Staff: \x1b]0;PWNED\x07 55 \x1b[31mred\x1b[0m \x9b2J\x07\x08 done\ttab"
+    citation = SimpleNamespace(rank=1, title=f"Title {evil}", date="2024", doc="esc.txt", start=0, end=10,
+                               page=None, text=evil)
+    resp = SimpleNamespace(answer="55\x1b[2J", answer_sentence=evil, answer_citation=1, message=None,
+                           citations=[citation])
+    _print_answer(resp)
+    out = capsys.readouterr().out
+    assert not [ch for ch in out if ord(ch) < 32 and ch not in "\n\t" or 0x7F <= ord(ch) <= 0x9F], repr(out)
+    assert "PWNED" not in out and "Staff:" in out and "55" in out and "red" in out and "done" in out
+
+
+def test_a_closed_output_pipe_ends_quietly_with_141(seed_settings, seed_index):
+    """`rag documents | head -1`: the reader went away; no traceback, and 128 + SIGPIPE as coreutils give."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # closed before the child writes: its first write fails with EPIPE
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "rag.cli", "--index", str(seed_settings.index_dir),
+             "--seeds", str(seed_settings.seeds_dir), "documents"],
+            stdout=write_end, stderr=subprocess.PIPE, timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 141, proc.stderr.decode()
+    assert proc.stderr == b""

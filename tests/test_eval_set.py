@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rag.evaluation import KINDS, answer_matches, load_questions, normalise_answer
+import pytest
+
+from rag.errors import BadQuestion
+from rag.evaluation import KINDS, answer_matches, check_documents, load_questions, normalise_answer
 from rag.settings import PROJECT_ROOT
 
 QUESTIONS = load_questions(PROJECT_ROOT / "eval" / "questions.jsonl")
@@ -44,3 +47,27 @@ def test_answer_normalisation_equates_equivalent_forms():
     assert normalise_answer("around one in four") == normalise_answer("one in four")
     q = QUESTIONS[0]
     assert answer_matches(q.answer, q) and not answer_matches("something else", q)
+
+
+def test_a_hand_edited_set_is_read_with_line_numbers_and_a_byte_order_mark(tmp_path):
+    path = tmp_path / "set.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"id": "a", "question": "How many?", "answer": "615", "doc": "x.txt", "kind": "count"}\n'
+                     b'\n{"id": "b", "question": "Who?", "answer": null, "kind": "unanswerable", "split": "test"}\r\n')
+    a, b = load_questions(path)
+    assert (a.id, a.line, a.split, a.doc) == ("a", 1, "dev", "x.txt")
+    assert (b.id, b.line, b.split, b.answer) == ("b", 3, "test", None)
+
+
+def test_a_repeated_id_is_refused_naming_both_lines(tmp_path):
+    path = tmp_path / "set.jsonl"
+    record = b'{"id": "q1", "question": "How many?", "kind": "count"}\n'
+    path.write_bytes(record + record)
+    with pytest.raises(BadQuestion, match=r"set\.jsonl:2: id 'q1' is already used on line 1"):
+        load_questions(path)
+
+
+def test_a_record_citing_a_document_the_index_lacks_is_refused(tmp_path):
+    path = tmp_path / "set.jsonl"
+    path.write_bytes(b'{"id": "q1", "question": "How many?", "answer": "3", "doc": "gone.txt", "kind": "count"}\n')
+    with pytest.raises(BadQuestion, match=r"set\.jsonl:1: record 'q1': doc 'gone\.txt' is not in the index"):
+        check_documents(load_questions(path), {"here.txt"}, path)
