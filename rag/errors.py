@@ -20,6 +20,14 @@ class BadQuestion(RagError):
     http_status = 422
 
 
+class NoMatchingDocuments(BadQuestion):
+    """A doc or year filter that no indexed report satisfies.
+
+    Answering anyway would say "not found in the reports", which reads as "the
+    reports do not hold this figure" when the filter merely excluded them all.
+    """
+
+
 class UnknownDocument(RagError):
     exit_code = 2
     http_status = 404

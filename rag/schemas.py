@@ -58,9 +58,11 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str = Field(..., description="a natural-language question, 1 to 2,000 characters")
-    k: int = Field(5, ge=1, le=50, description="number of passages to cite")
+    # Strict, as the schema says integer: lax mode took true as k=1 and "2019" or 3.0 as numbers,
+    # so a client's type slip went unnoticed instead of being pointed out.
+    k: int = Field(5, ge=1, le=50, strict=True, description="number of passages to cite")
     doc: str | None = Field(None, description="only search this document (file name)")
-    year: int | None = Field(None, ge=1900, le=2100, description="only search documents dated this year")
+    year: int | None = Field(None, ge=1900, le=2100, strict=True, description="only search documents dated this year")
     mode: Mode = Field("hybrid", description="retrieval: hybrid (default), dense or bm25")
 
 

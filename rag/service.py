@@ -19,7 +19,7 @@ from rag.answering import extract_answer, lowercase_words, warm_figures
 from rag.chunking import context_header
 from rag.corpus import Document, scan_library
 from rag.embedding import Encoder, encoder_for
-from rag.errors import BadQuestion, DocumentError, UnknownDocument, listing, shown
+from rag.errors import BadQuestion, DocumentError, NoMatchingDocuments, UnknownDocument, listing, shown
 from rag.indexing import expectations
 from rag.lexical import BM25
 from rag.readers import page_of
@@ -71,6 +71,31 @@ class QAService:
             raise BadQuestion(f"year must be a four-digit year, got {year}.")
         if mode not in MODES:
             raise BadQuestion(f"mode must be one of {', '.join(MODES)}, got {mode!r}.")
+
+    def check_filters(self, doc: str | None, year: int | None) -> None:
+        """Refuse a doc/year filter that excludes every report, naming what the index does hold.
+
+        Searching nothing would answer "not found in the reports", which a reader
+        takes to mean the reports lack the figure; the filter is what is wrong.
+        """
+        if year is None:
+            return
+        dated = sorted(d for d, y in self.doc_years.items() if y == year)
+        if doc is not None and doc not in dated:
+            own = self.doc_years.get(doc)
+            when = f"is dated {own}, not {year}" if own else f"has no date, so it is not dated {year}"
+            others = f"reports dated {year}: {listing(dated)}" if dated else self._years_held()
+            raise NoMatchingDocuments(
+                f"{doc} {when}: together the doc and year filters match no report; drop one of them ({others})."
+            )
+        if not dated:
+            raise NoMatchingDocuments(f"no report in the index is dated {year}; {self._years_held()}.")
+
+    def _years_held(self) -> str:
+        years = sorted({str(y) for y in self.doc_years.values() if y})
+        undated = sum(1 for y in self.doc_years.values() if not y)
+        held = f"the index holds reports dated {listing(years)}" if years else "no report in the index has a date"
+        return held + (f" and {undated} undated" if undated and years else "")
 
     # --- per-question work ------------------------------------------------------------
 
@@ -146,6 +171,7 @@ class QAService:
                mode: Mode = "hybrid") -> list[Citation]:
         q = self.clean_question(question)
         self.check_params(k, doc, year, mode)
+        self.check_filters(doc, year)
         return [self.citation(h) for h in self.retrieve(q, k, doc, year, mode)]
 
     def ask(self, question: str, k: int = 5, doc: str | None = None, year: int | None = None,
@@ -153,6 +179,7 @@ class QAService:
         started = time.perf_counter()
         q = self.clean_question(question)
         self.check_params(k, doc, year, mode)
+        self.check_filters(doc, year)
         hits = self.retrieve(q, max(k, self.settings.answer_passages), doc, year, mode)
         found = extract_answer(
             q, hits, self.index.bm25, self.headers, self.settings.abstain_threshold,

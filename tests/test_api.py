@@ -445,3 +445,142 @@ def test_docs_page_is_served_without_a_cdn(client):
     assert "/docs-static/swagger-ui-bundle.js" in page.text
     assert "cdn" not in page.text.lower()
     assert client.get("/docs-static/swagger-ui-bundle.js").status_code == 200
+
+
+# --- filters that match nothing are an error, not "not found in the reports" ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs"),
+    [
+        ("get", "/ask", {"params": {"q": "vacancies", "year": 2018}}),
+        ("post", "/ask", {"json": {"question": "vacancies", "year": 2018}}),
+        ("get", "/search", {"params": {"q": "vacancies", "year": 2018}}),
+    ],
+)
+def test_a_year_no_report_is_dated_is_refused_with_the_years_the_index_holds(
+    client: TestClient, method: str, path: str, kwargs: dict
+) -> None:
+    assert_error(getattr(client, method)(path, **kwargs), 422, "no report", "dated 2018", "2017", "2019", "2020")
+
+
+@pytest.mark.parametrize("path", ["/ask", "/search"])
+def test_a_doc_and_year_that_conflict_are_refused_naming_both(client: TestClient, path: str) -> None:
+    r = client.get(path, params={"q": "How many offices", "doc": LONDON, "year": 2017})
+    # The London report is dated 2019; the reply says so and names the report that is dated 2017.
+    assert_error(r, 422, LONDON, "dated 2019", "2017", "001_077a6287ac014f02.txt")
+    assert client.get(path, params={"q": "How many offices", "doc": LONDON, "year": 2019}).status_code == 200
+
+
+def test_the_cli_refuses_a_filter_that_matches_nothing_with_exit_code_2(seed_settings: Settings, seed_index: Path) -> None:
+    from rag.cli import main
+
+    result = CliRunner().invoke(main, ["--index", str(seed_settings.index_dir), "--seeds", str(seed_settings.seeds_dir),
+                                       "ask", "vacancies", "--year", "2018"])
+    assert result.exit_code == 2, result.output
+    assert "dated 2018" in result.output and "not found in the reports" not in result.output
+
+
+# --- query strings are read strictly, like the POST body --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "words"),
+    [
+        ("/ask", "q=vacancies&q=agency", ["q", "more than once", "k, doc, year and mode"]),
+        ("/ask", "q=vacancies&k=1&k=50", ["parameter k", "more than once"]),
+        ("/search", "q=vacancies&mode=bm25&mode=dense", ["parameter mode", "more than once", "/search takes"]),
+        ("/ask", "q=vacancies&year=2019&year=2017", ["parameter year", "more than once"]),
+        ("/ask", "q=vacancies&k=3&k=3", ["parameter k", "more than once"]),
+        ("/ask", "q=vacancies&top_k=3", ["top_k", "not known", "/ask takes q, question, k, doc, year and mode"]),
+        ("/search", "q=vacancies&top_k=3&filter=x", ["filter and top_k", "not known", "/search takes"]),
+    ],
+)
+def test_repeated_or_unknown_query_parameters_are_refused_naming_them(
+    client: TestClient, path: str, query: str, words: list[str]
+) -> None:
+    assert_error(client.get(f"{path}?{query}"), 422, *words)
+
+
+@pytest.mark.parametrize("query", ["q=%FF%FE", "q=%ED%A0%80agency", "q=agency&doc=%C0%AF"])
+def test_a_query_string_that_is_not_utf8_is_refused_like_such_a_body(client: TestClient, query: str) -> None:
+    for path in ("/ask", "/search"):
+        assert_error(client.get(f"{path}?{query}"), 422, "not valid UTF-8")
+
+
+# --- HTTP methods, content types and URLs ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/health", "/documents", f"/documents/{LONDON}", "/ask?q=agency+workers", "/", "/docs"])
+def test_head_works_on_every_get_endpoint_and_sends_no_body(client: TestClient, path: str) -> None:
+    got = client.get(path)
+    head = client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("delete", "/ask", "GET, HEAD, POST"),
+        ("put", "/search", "GET, HEAD"),
+        ("post", "/health", "GET, HEAD"),
+        ("put", f"/documents/{LONDON}", "GET, HEAD, DELETE"),
+        ("post", "/static/app.js", "GET, HEAD"),
+    ],
+)
+def test_a_405_lists_every_method_the_path_takes(client: TestClient, method: str, path: str, allow: str) -> None:
+    r = getattr(client, method)(path)
+    assert_error(r, 405, "not allowed")
+    assert r.headers["allow"] == allow
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml", None])
+def test_a_post_body_not_sent_as_json_is_415_saying_to_send_json(client: TestClient, content_type: str | None) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    r = client.post("/ask", content=json.dumps({"question": AGENCY}).encode(), headers=headers)
+    assert_error(r, 415, "application/json")
+    ok = client.post("/ask", content=json.dumps({"question": AGENCY}), headers={"content-type": "application/json"})
+    assert ok.status_code == 200
+
+
+def test_the_415_is_in_the_schema(client: TestClient) -> None:
+    assert "415" in client.get("/openapi.json").json()["paths"]["/ask"]["post"]["responses"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"k": True}, {"k": "3"}, {"k": 3.0}, {"year": "2019"}, {"year": 2019.0}, {"year": True}],
+    ids=["k-true", "k-string", "k-float", "year-string", "year-float", "year-true"],
+)
+def test_post_ask_takes_integers_strictly_as_its_schema_says(client: TestClient, body: dict) -> None:
+    field = next(iter(body))
+    assert_error(client.post("/ask", json={"question": AGENCY, **body}), 422, f"body field {field}", "integer")
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["AskRequest"]["properties"][field]
+    assert "integer" in json.dumps(schema)
+
+
+def test_search_without_a_question_gives_a_hint_for_search(client: TestClient) -> None:
+    detail = client.get("/search").json()["detail"]
+    assert "/search?q=" in detail and "/ask" not in detail
+
+
+def test_redoc_is_off_because_it_needs_a_cdn(client: TestClient) -> None:
+    assert client.get("/redoc").status_code == 404
+    assert "/redoc" not in client.get("/docs").text
+
+
+@pytest.mark.parametrize("path", ["/ask/?q=agency", "/documents/", "/health/"])
+def test_a_trailing_slash_is_not_redirected_to_the_host_the_client_named(client: TestClient, path: str) -> None:
+    r = client.get(path, headers={"host": "evil.example"}, follow_redirects=False)
+    assert r.status_code == 404 and "location" not in r.headers
+
+
+def test_a_refused_query_parameter_is_named_without_echoing_it_whole(client: TestClient) -> None:
+    r = client.get("/ask?q=agency&" + "&".join(f"{i}{'x' * 2_000}=1" for i in range(20)))
+    assert_error(r, 422, "not known", "14 more")
+    assert len(r.json()["detail"]) < 600
+    r = client.get("/ask?q=agency&" + "y" * 3000 + "=1")
+    assert_error(r, 422, "not known")
+    assert len(r.json()["detail"]) < 200

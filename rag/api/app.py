@@ -58,6 +58,31 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class HeadAsGet:
+    """HEAD on any GET endpoint: run the GET and send its status and headers without the body.
+
+    FastAPI routes declare GET only, so HEAD was a 405, which breaks HEAD-based
+    health checks. Rewriting the method here serves every GET route at once and
+    keeps HEAD out of the OpenAPI schema. The scope is copied, so the server still
+    knows the request was HEAD; Content-Length stays that of the GET, as HTTP says.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
 def _add_offline_docs(app: FastAPI) -> None:
     """/docs with Swagger UI from the swagger-ui-bundle wheel: the machine is offline."""
     from fastapi.openapi.docs import get_swagger_ui_html
@@ -96,6 +121,10 @@ def create_app(settings: Settings, service: QAService | None = None, loader: Loa
         version="0.1.0",
         lifespan=lifespan,
         docs_url=None,  # served below from local files: the default pulls Swagger UI from a CDN
+        redoc_url=None,  # ReDoc has no local bundle here, and the product runs offline; /docs covers it
+        # A redirect from /ask/ to /ask would build its Location from the Host header the client
+        # sent; a trailing slash is simply not a route (404).
+        redirect_slashes=False,
     )
     app.state.rag = state
     app.state.settings = settings
@@ -107,4 +136,5 @@ def create_app(settings: Settings, service: QAService | None = None, loader: Loa
     app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
 
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     return app

@@ -15,6 +15,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag.errors import RagError
@@ -77,7 +78,29 @@ async def http_error(request: Request, exc: Exception) -> Response:
         else:
             why = "it cannot be parsed"
         return JSONResponse({"detail": f"the request body is not valid JSON ({why})."}, status_code=422)
+    if exc.status_code == 405:
+        # Starlette's Allow lists only the first route matching the path: "POST" for /ask, which GET serves too.
+        # A 405 under a Mount comes from StaticFiles, which serves GET and HEAD and sends no Allow at all.
+        allow = allowed_methods(request) or "GET, HEAD"
+        exc = HTTPException(405, detail=exc.detail, headers={**(exc.headers or {}), "Allow": allow})
     return await http_exception_handler(request, exc)
+
+
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route fully matches on this path, with HEAD wherever GET is (see `HeadAsGet`).
+
+    Asks each route whether it would take the request under each method, through
+    `matches` alone: FastAPI keeps included routers' routes in wrappers of its own.
+    """
+    probe = {"type": "http", "path": request.scope["path"], "root_path": request.scope.get("root_path", "")}
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]  # a Mount matches any method
+    methods = [m for m in _METHOD_ORDER if any(route.matches({**probe, "method": m})[0] == Match.FULL for route in routes)]
+    if "GET" in methods and "HEAD" not in methods:
+        methods.insert(1, "HEAD")
+    return ", ".join(methods)
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
 
 from rag.api.deps import ServiceDep
 from rag.api.schemas import ErrorResponse
+from rag.api.strict import json_body, strict_query
 from rag.errors import BadQuestion
 from rag.retrieval import Mode
 from rag.schemas import AskRequest, AskResponse, SearchResponse
@@ -25,9 +26,13 @@ router = APIRouter(tags=["questions"])
 ERRORS = {
     404: {"model": ErrorResponse, "description": "unknown document"},
     413: {"model": ErrorResponse, "description": "request body over 64 KiB"},
-    422: {"model": ErrorResponse, "description": "empty or over-long question, k outside 1..50, bad parameter"},
+    422: {"model": ErrorResponse, "description": "empty or over-long question, k outside 1..50, bad parameter, "
+                                                 "a doc/year filter no report matches"},
     503: {"model": ErrorResponse, "description": "the model and index are loading, or failed to load"},
 }
+GET_ERRORS = {**ERRORS, 422: {"model": ErrorResponse, "description": ERRORS[422]["description"]
+                              + ", an unknown or repeated query parameter, a query string that is not UTF-8"}}
+POST_ERRORS = {**ERRORS, 415: {"model": ErrorResponse, "description": "the body is not sent as application/json"}}
 
 Question = Annotated[str | None, Query(description="the question, 1 to 2,000 characters", examples=[
     "What proportion of London CRC staff were agency workers in 2019?"])]
@@ -43,12 +48,12 @@ def _json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
-def _question(q: str | None, question: str | None) -> str:
+def _question(q: str | None, question: str | None, path: str) -> str:
     if q is not None and question is not None and q != question:
         raise BadQuestion("give the question once, as q or as question, not both")
     found = q if q is not None else question
     if found is None:
-        raise BadQuestion("query parameter q is required: /ask?q=How+many+CRCs+were+there")
+        raise BadQuestion(f"query parameter q is required: {path}?q=How+many+CRCs+were+there")
     return found
 
 
@@ -57,27 +62,27 @@ def _doc(doc: str | None) -> str | None:
     return doc or None
 
 
-@router.post("/ask", response_model=AskResponse, responses=ERRORS)
+@router.post("/ask", response_model=AskResponse, responses=POST_ERRORS, dependencies=[Depends(json_body)])
 def ask_post(body: AskRequest, service: ServiceDep) -> Response:
     """Answer a question from the reports; the same JSON as `rag ask --json`."""
     return _json(service.ask(body.question, k=body.k, doc=_doc(body.doc), year=body.year, mode=body.mode))
 
 
-@router.get("/ask", response_model=AskResponse, responses=ERRORS)
+@router.get("/ask", response_model=AskResponse, responses=GET_ERRORS, dependencies=[Depends(strict_query)])
 def ask_get(service: ServiceDep, q: Question = None, question: QuestionAlias = None, k: K = 5, doc: Doc = None,
             year: Year = None, mode: Mode = "hybrid") -> Response:
     """`POST /ask` as a query string, for a quick look from a browser or curl."""
-    return _json(service.ask(_question(q, question), k=k, doc=_doc(doc), year=year, mode=mode))
+    return _json(service.ask(_question(q, question, "/ask"), k=k, doc=_doc(doc), year=year, mode=mode))
 
 
-@router.get("/search", response_model=SearchResponse, responses=ERRORS)
+@router.get("/search", response_model=SearchResponse, responses=GET_ERRORS, dependencies=[Depends(strict_query)])
 def search(
     service: ServiceDep, q: Question = None, question: QuestionAlias = None, k: K = 5, doc: Doc = None,
     year: Year = None, mode: Mode = "hybrid"
 ) -> SearchResponse:
     """The ranked passages alone, with each retriever's own score and rank beside the fused one."""
     started = time.perf_counter()
-    q = _question(q, question)
+    q = _question(q, question, "/search")
     results = service.search(q, k=k, doc=_doc(doc), year=year, mode=mode)
     return SearchResponse(
         query=service.clean_question(q),
