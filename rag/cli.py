@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from rag.errors import BadQuestion, RagError
+from rag.errors import BadParameter, RagError
 from rag.settings import Settings
 
 # What `cmd | head` gets from coreutils: 128 + SIGPIPE. Not 0, so `set -o pipefail` can tell the
@@ -364,7 +364,7 @@ def check_listen(host: str, port: int) -> None:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
                                                              flags=socket.AI_PASSIVE)[0]
     except (socket.gaierror, UnicodeError) as exc:
-        raise BadQuestion(f"cannot listen on --host {host[:80]!r}: it is not an address or a name this machine "
+        raise BadParameter(f"cannot listen on --host {host[:80]!r}: it is not an address or a name this machine "
                           f"can resolve ({getattr(exc, 'strerror', None) or exc}); use e.g. 127.0.0.1 or 0.0.0.0.") \
             from None
     with socket.socket(family, kind, proto) as sock:
@@ -378,7 +378,7 @@ def check_listen(host: str, port: int) -> None:
                 why = f"{host} is not an address of this machine; use e.g. 127.0.0.1 or 0.0.0.0"
             else:
                 why = f"{exc.strerror or exc}{'; ports below 1024 need root' if port < 1024 else ''}"
-            raise BadQuestion(f"cannot listen on {host}:{port}: {why}.") from None
+            raise BadParameter(f"cannot listen on {host}:{port}: {why}.") from None
 
 
 @main.command()
@@ -403,7 +403,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int, 
         run(s, workers=workers)
     except SystemExit as exc:
         if exc.code == 3:  # uvicorn's "startup failed": the address was taken after check_listen
-            raise BadQuestion(f"the server could not start on {s.host}:{s.port}; the log above says why.") from None
+            raise BadParameter(f"the server could not start on {s.host}:{s.port}; the log above says why.") from None
         raise
 
 

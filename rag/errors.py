@@ -28,6 +28,10 @@ class NoMatchingDocuments(BadQuestion):
     """
 
 
+class BadParameter(BadQuestion):
+    """A parameter other than the question: a --date, a serve address, an eval-set record."""
+
+
 class UnknownDocument(RagError):
     exit_code = 2
     http_status = 404

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rag.errors import BadQuestion
+from rag.errors import BadParameter
 from rag.retrieval import Mode
 
 KINDS = {"count", "percent", "money", "name", "date", "number", "unanswerable"}
@@ -53,14 +53,14 @@ class Question:
 
 
 def load_questions(path: Path) -> list[Question]:
-    """Read a JSON-lines eval set, refusing the first bad record with BadQuestion ("FILE:LINE: what").
+    """Read a JSON-lines eval set, refusing the first bad record with BadParameter ("FILE:LINE: what").
 
     A set is often edited by hand; a mistake must say where it is before a run starts,
     not end the run with a traceback (or, for a bad split, silently drop the question)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise BadQuestion(f"{path}: cannot read it ({exc.strerror or exc}).") from None
+        raise BadParameter(f"{path}: cannot read it ({exc.strerror or exc}).") from None
     out: list[Question] = []
     first_line: dict[str, int] = {}
     for n, line in enumerate(data.split(b"\n"), start=1):
@@ -68,7 +68,7 @@ def load_questions(path: Path) -> list[Question]:
             continue
         q = _parse_record(line.removeprefix(b"\xef\xbb\xbf") if n == 1 else line, f"{path}:{n}", n)
         if q.id in first_line:
-            raise BadQuestion(f"{path}:{n}: id {q.id!r} is already used on line {first_line[q.id]}; ids must be unique.")
+            raise BadParameter(f"{path}:{n}: id {q.id!r} is already used on line {first_line[q.id]}; ids must be unique.")
         first_line[q.id] = n
         out.append(q)
     return out
@@ -78,24 +78,24 @@ def _parse_record(line: bytes, where: str, n: int) -> Question:
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadQuestion(f"{where}: not UTF-8 text (byte {line[exc.start]:#04x} at column {exc.start + 1}); "
+        raise BadParameter(f"{where}: not UTF-8 text (byte {line[exc.start]:#04x} at column {exc.start + 1}); "
                           "save the file as UTF-8.") from None
     try:
         raw = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
         why = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-        raise BadQuestion(f"{where}: not valid JSON ({why}); each line holds one record such as {RECORD_EXAMPLE}.") \
+        raise BadParameter(f"{where}: not valid JSON ({why}); each line holds one record such as {RECORD_EXAMPLE}.") \
             from None
     if not isinstance(raw, dict):
-        raise BadQuestion(f"{where}: a record must be a JSON object such as {RECORD_EXAMPLE}, "
+        raise BadParameter(f"{where}: a record must be a JSON object such as {RECORD_EXAMPLE}, "
                           f"not {_json_type(raw)}.")
     missing = [key for key in ("id", "question", "kind") if key not in raw]
     if missing:
         fields = ", ".join(missing[:-1]) + " or " * (len(missing) > 1) + missing[-1]
-        raise BadQuestion(f"{where}: the record has no {fields}; every record needs id, question and "
+        raise BadParameter(f"{where}: the record has no {fields}; every record needs id, question and "
                           "kind (answer, aliases, doc and split are optional).")
     if not isinstance(raw["id"], str) or not raw["id"].strip():
-        raise BadQuestion(f"{where}: id must be a non-empty string, not {_json_type(raw['id'])}.")
+        raise BadParameter(f"{where}: id must be a non-empty string, not {_json_type(raw['id'])}.")
     where = f"{where}: record {raw['id']!r}"
     return Question(
         id=raw["id"], question=_text(raw, "question", where), answer=_text(raw, "answer", where, optional=True),
@@ -109,23 +109,23 @@ def _text(raw: dict, key: str, where: str, optional: bool = False) -> str | None
     if value is None and optional:
         return None
     if not isinstance(value, str):
-        raise BadQuestion(f"{where}: {key} must be a string{' or null' if optional else ''}, not {_json_type(value)}.")
+        raise BadParameter(f"{where}: {key} must be a string{' or null' if optional else ''}, not {_json_type(value)}.")
     if not value.strip():
-        raise BadQuestion(f"{where}: the {key} is empty.")
+        raise BadParameter(f"{where}: the {key} is empty.")
     return value
 
 
 def _aliases(raw: dict, where: str) -> list[str]:
     aliases = raw.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise BadQuestion(f"{where}: aliases must be a list of strings.")
+        raise BadParameter(f"{where}: aliases must be a list of strings.")
     return aliases
 
 
 def _split(raw: dict, where: str) -> str:
     split = raw.get("split", "dev")
     if split not in SPLITS:
-        raise BadQuestion(f"{where}: split must be {' or '.join(SPLITS)}, not {str(split)[:40]!r}.")
+        raise BadParameter(f"{where}: split must be {' or '.join(SPLITS)}, not {str(split)[:40]!r}.")
     return split
 
 
@@ -142,7 +142,7 @@ def check_documents(questions: list[Question], documents: Collection[str], sourc
         if q.doc is not None and q.doc not in documents:
             held = sorted(documents)
             more = f" and {len(held) - 10} more (`rag documents` lists them)" if len(held) > 10 else ""
-            raise BadQuestion(f"{source}:{q.line}: record {q.id!r}: doc {q.doc[:80]!r} is not in the index, "
+            raise BadParameter(f"{source}:{q.line}: record {q.id!r}: doc {q.doc[:80]!r} is not in the index, "
                               f"which holds {', '.join(held[:10])}{more}.")
 
 

@@ -27,7 +27,7 @@ from rag.corpus import (
     scan_library,
 )
 from rag.embedding import Encoder
-from rag.errors import BadQuestion, DocumentError, UnknownDocument
+from rag.errors import BadParameter, DocumentError, UnknownDocument
 from rag.indexing import BuildResult, Progress, update_index
 from rag.readers import SUPPORTED_SUFFIXES, date_problem
 from rag.settings import Settings
@@ -82,7 +82,7 @@ def check_name(name: str) -> str:
 def clean_meta(meta: dict) -> dict:
     """Title, date and publisher given with a report (options, query parameters), checked.
 
-    A bad value raises BadQuestion, not DocumentError: it is a bad parameter (exit 2, HTTP 422)
+    A bad value raises BadParameter, not DocumentError: it is a bad parameter (exit 2, HTTP 422)
     whatever the file, so the CLI can refuse it before reading any file or loading the model."""
     out = {}
     for key in META_FIELDS:
@@ -91,10 +91,10 @@ def clean_meta(meta: dict) -> dict:
             continue
         value = " ".join(str(value).split())
         if len(value) > 500:
-            raise BadQuestion(f"the {key} is {len(value)} characters; the limit is 500.")
+            raise BadParameter(f"the {key} is {len(value)} characters; the limit is 500.")
         problem = date_problem(value) if key == "date" else None
         if problem:
-            raise BadQuestion(problem)
+            raise BadParameter(problem)
         out[key] = value
     return out
 
@@ -162,7 +162,7 @@ def add_documents(settings: Settings, encoder: Encoder, uploads: list[Upload], p
                     raise DocumentError(f"{name} appears twice in this batch.")
                 meta = {**manifest.get(name, {}), **clean_meta(up.meta)}
                 doc = make_document(name, up.raw, meta)  # rejects unreadable files before anything is written
-            except (DocumentError, BadQuestion) as exc:
+            except (DocumentError, BadParameter) as exc:
                 result.rejected.append((up.name, str(exc)))
                 continue
             seen.add(name)
