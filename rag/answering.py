@@ -120,7 +120,9 @@ _CHANGE_BEFORE = re.compile(rf"\b(?:{_CHANGE_WORDS})\b(?:\s+\w+){{0,2}}\s+(?:by|
 _CHANGE_AFTER = re.compile(rf"^\s*(?:{_CHANGE_WORDS})\b", re.I)
 # "What did the number rise to?" asks for the level reached, not the change.
 _CHANGE_QUESTION = re.compile(rf"\bby how much\b|\bhow much did\b|\b(?:{_CHANGE_WORDS})\b(?!\s+to\b)", re.I)
-_LEVEL_REACHED = rf"|\b(?:{_CHANGE_WORDS})\s+to\b|\breach\w*"
+# Only verbs: "up to 50 cases" or "more to do" asks for no level reached.
+_LEVEL_REACHED = (r"|\b(?:ris\w*|rose|increas\w*|fall\w*|fell|drop\w*|reduc\w*|decreas\w*|declin\w*|grow\w*|grew"
+                  r"|climb\w*)\s+to\b|\breach\w*")
 
 
 def is_change(sentence: str, value: tuple[int, int, str]) -> bool:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rag.answering import _content_terms, candidates, extract_answer, question_kind, years_in
+from rag.answering import _ASKS_END, _content_terms, candidates, extract_answer, question_kind, years_in
 from rag.chunking import Chunk
 from rag.errors import BadQuestion, UnknownDocument
 from rag.lexical import BM25
@@ -140,6 +140,8 @@ def test_what_a_figure_rose_to_is_the_level_reached_not_the_change():
     text = "Since 2014, the number of people charged has risen by 20%, from 429 to 517."
     assert _answer_from(text, "What did the number of people charged rise to?") == "517"
     assert _answer_from(text, "What did the number of people charged rise from?") == "429"
+    # "up to" is no verb of change: the question does not ask for the end of a range.
+    assert not _ASKS_END.search("How many cases, up to 50, did staff hold?")
 
 
 def test_a_count_out_of_a_whole_answers_how_many_and_the_whole_answers_how_many_in_total():
