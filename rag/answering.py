@@ -247,16 +247,28 @@ def _name_candidates(sentence: str, question_words: set[str],
                 segment.append(w)
         if segment:
             segments.append(segment)
-        # The whole run too, minus leading sentence openers and question words: organisations
-        # often reuse the question's words ("Prison and Probation Ombudsman").
+        # The whole run too, minus leading sentence openers, and with or without leading question
+        # words: organisations often reuse the question's words ("Prison and Probation Ombudsman",
+        # "Youth Justice Board" asked as "Which body published the youth justice statistics?").
+        # A sentence's first word that the library writes in lower case stays when the next word
+        # carries the name on ("Probation Delivery Units (PDUs) replaced ...").
         whole = list(words)
-        while whole and (whole[0][2].lower() in question_words or whole[0][2] in _NOT_NAME_WORDS
-                         and whole[0][2] not in _HONORIFICS
-                         or whole[0][0] == opening and (whole[0][2].lower() in common_words
-                                                        or whole[0][2].lower() in _OPENERS)):
+        while whole and (whole[0][2] in _NOT_NAME_WORDS and whole[0][2] not in _HONORIFICS
+                         or whole[0][0] == opening and (whole[0][2].lower() in _OPENERS
+                                                        or whole[0][2].lower() in common_words
+                                                        and (len(whole) == 1 or whole[1][2] in _CONNECTORS))):
             whole = whole[1:]
-        if whole and len(whole) > 1 and whole not in segments:
-            segments.append(whole)
+        # ...but not across a word that is never part of a name ("Youth Justice Board, January").
+        for i, w in enumerate(whole):
+            if w[2] in _NOT_NAME_WORDS and w[2] not in _HONORIFICS:
+                whole = whole[:i]
+                break
+        stripped = list(whole)
+        while stripped and stripped[0][2].lower() in question_words:
+            stripped = stripped[1:]
+        for run in (whole, stripped):
+            if len(run) > 1 and run not in segments:
+                segments.append(run)
         for seg in segments:
             while seg and seg[0][2] in _CONNECTORS:
                 seg = seg[1:]
@@ -570,6 +582,16 @@ SUBSET_TOTAL_PENALTY = 2.0
 # A name cut before "of", "and" or "for" and a capitalised word is the start of a longer name.
 _NAME_GOES_ON = re.compile(r"\s(?:of|and|for)\s(?:the\s)?[A-Z]")
 FRAGMENT_PENALTY = 1.0
+_NAME_BEFORE = re.compile(r"(?:\b[A-Z][A-Za-z'’-]*|\b[A-Z]{2,})(?:\s(?:of|and|for|the))?\s$")
+
+
+def _tail_of_name(sentence: str, start: int) -> bool:
+    """Whether a name candidate continues a capitalised run to its left ("Probation | Delivery Units")."""
+    m = _NAME_BEFORE.search(sentence[max(0, start - 60): start])
+    if not m:
+        return False
+    word = m.group(0).split()[0]
+    return word not in _NOT_NAME_WORDS and not word.endswith(("'", "’"))  # "HMPPS’ Public Protection Unit"
 
 
 def _value_score(
@@ -624,6 +646,10 @@ def _value_score(
             score -= 1.5 * echoes / len(content)
         if _NAME_GOES_ON.match(sentence, value[1]):
             score -= FRAGMENT_PENALTY  # "HM Prison" of "HM Prison and Probation Service"
+        if _tail_of_name(sentence, value[0]) and not (person and _looks_like_person(value[2])):
+            # "Ombudsman" of "Prison and Probation Ombudsman", "Cymru" of "YJB Cymru"; a person's
+            # name after a title stays whole ("Head of Communications Catherine Chan").
+            score -= FRAGMENT_PENALTY
         if items_asked:
             # "Which two CRCs ...?" -> "Wales and Durham", not "Wales".
             items = len(re.split(r",\s*(?:and\s+)?|\s+and\s+", value[2]))
