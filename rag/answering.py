@@ -538,6 +538,7 @@ def range_side(sentence: str, value: tuple[int, int, str]) -> str | None:
 
 _COUNTED_STOP = STOPWORDS - {"and", "or"}
 NOUN_PENALTY = 0.3
+_FOCUSED_KINDS = ("count", "number", "percent", "money")
 
 
 def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
@@ -717,6 +718,7 @@ def extract_answer(
             known = years_in(text) | years_in(header) | ({doc_year} if doc_year else set())
             if not asked_years & known:
                 year_penalty = 1.0
+        names_focus = not focus or kind not in _FOCUSED_KINDS or bool(focus & (token_set(text) | header_tokens))
         prev_tokens: frozenset[str] = frozenset()
         lead_tokens: frozenset[str] = frozenset()
         for s, e in split_sentences(text):
@@ -768,9 +770,13 @@ def extract_answer(
             score = (0.2 * sentence_cov + 0.45 * context_cov + 0.35 * passage_cov + focus_bonus + semantic_weight * semantic
                      - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty - shape_penalty)
             if best is None or score > best[0]:
-                best = (score, hit.rank, s, e, value)
-    if best is None or best[0] < threshold:
+                best = (score, hit.rank, s, e, value, names_focus)
+    # When the best passage never names the thing asked about ("How many women ...?" answered
+    # from "262,347 offenders supervised"), its figure counts something else: no answer beats
+    # a wrong one. (A weaker passage that does name it is no better evidence: on the dev split,
+    # falling back to it answered those questions wrongly instead.)
+    if best is None or best[0] < threshold or not best[5]:
         return Extracted(None, None, None, None, None, None, None, kind, round(best[0], 4) if best else 0.0)
-    score, rank, s, e, (vs, ve, vtext) = best
+    score, rank, s, e, (vs, ve, vtext), _ = best
     sentence = hits[rank - 1].chunk.text[s:e]
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))

@@ -159,6 +159,14 @@ def test_a_name_does_not_run_on_into_a_date():
     assert "Youth Justice Board" in names and not any("January" in n for n in names)
 
 
+def test_a_passage_that_never_names_the_thing_counted_gives_no_count():
+    text = "262,347 offenders were supervised on 30 June 2017, most of them in the community."
+    assert _answer_from(text, "How many women were under probation supervision on 30 June 2017?") is None
+    assert _answer_from(text, "How many offenders were under probation supervision on 30 June 2017?") == "262,347"
+    # Names and dates are not counts of something: the rule does not apply to them.
+    assert _answer_from(text, "On what date were the offenders counted?") == "30 June 2017"
+
+
 def test_what_a_figure_rose_to_is_the_level_reached_not_the_change():
     text = "Since 2014, the number of people charged has risen by 20%, from 429 to 517."
     assert _answer_from(text, "What did the number of people charged rise to?") == "517"
