@@ -74,7 +74,7 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     # "What share of reports were completed within the timescale?" asks for a share, not a time.
     ("percent", re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?(?:share|proportion|percentage|fraction)\b", re.I)),
     ("rating", re.compile(r"^\s*what (?:\w+ )?(?:rating|grade)\b|\bhow (?:was|were|is|are|did) .+ (?:rated|rate)\b"
-                          r"|\bwhat was .+ rated\b", re.I)),
+                          r"|\bwhat was .+ rated\b|^\s*what did .+ (?:rate|grade)\b", re.I)),
     ("duration", re.compile(r"\b(how long|what period|over what period|what length|timescale|time limit|"
                             r"how many (days|weeks|months|years|hours)|within what time)\b", re.I)),
     # "How many CRCs ... after the extra funding?", "How many offices does it share?": things counted.
@@ -405,10 +405,13 @@ def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
             # a footnote's own number: "16 Source: Youth Justice statistics..."
             and not (c[0] == 0 and re.match(r"\d{1,3} [A-Z]", sentence) and not re.match(r"\d{1,3} [A-Z]{2,5}\b", sentence))
             and not re.search(r"(Figure|Table|page|footnote|Level|SL0|level)\s?$", sentence[: c[0]])
+            # "owners with more than one CRC" says there are several, not how many.
+            and not (c[2].lower() == "one" and _VAGUE_ONE.search(sentence[: c[0]]))
         ]
     return found.get(kind, [])
 
 
+_VAGUE_ONE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|no more than)\s+$")
 _COUNTED_PHRASE = re.compile(
     r"(?i)\b(?:how many|number of|share of|proportion of|percentage of|how much)\s+((?:\S+\s*){1,3})")
 

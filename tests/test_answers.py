@@ -167,6 +167,13 @@ def test_a_passage_that_never_names_the_thing_counted_gives_no_count():
     assert _answer_from(text, "On what date were the offenders counted?") == "30 June 2017"
 
 
+def test_more_than_one_is_no_count_and_what_did_they_rate_asks_for_a_rating():
+    assert candidates("Like other owners with more than one CRC, it manages them centrally.", "count") == []
+    assert candidates("Each YOT could expect at least one FJI.", "count") == []
+    assert [c[2] for c in candidates("Only one CRC was rated good.", "count")] == ["one"]
+    assert question_kind("What did HMI Probation rate the national arrangements in 2025?") == "rating"
+
+
 def test_what_a_figure_rose_to_is_the_level_reached_not_the_change():
     text = "Since 2014, the number of people charged has risen by 20%, from 429 to 517."
     assert _answer_from(text, "What did the number of people charged rise to?") == "517"
