@@ -197,7 +197,7 @@ def _years_in(text: str) -> frozenset[int]:
 
 
 _ITEM_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
-_HONORIFICS = {"Dame", "Sir", "Mr", "Mrs", "Ms", "Dr", "Lord", "Lady"}
+_HONORIFICS = {"Dame", "Sir", "Mr", "Mrs", "Ms", "Dr", "Lord", "Lady", "HM"}
 _CONNECTORS = {"of", "and", "for", "the", "on"}
 _ORG_WORDS = {"Service", "Services", "Company", "Companies", "Inspectorate", "Ministry", "Office", "Board", "Trust",
               "Partnership", "Ltd", "Limited", "Group", "Panel", "Review", "Scale", "Council", "Team", "Teams", "CRC",

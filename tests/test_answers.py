@@ -174,6 +174,12 @@ def test_more_than_one_is_no_count_and_what_did_they_rate_asks_for_a_rating():
     assert question_kind("What did HMI Probation rate the national arrangements in 2025?") == "rating"
 
 
+def test_hm_opens_a_name_but_is_none_on_its_own():
+    names = [c[2] for c in candidates("HM Chief Inspector of Probation’s duties are set out in law.", "name", {"who"})]
+    assert "HM" not in names
+    assert "HM Prison and Probation Service" in [c[2] for c in candidates("HM Prison and Probation Service agreed.", "name")]
+
+
 def test_what_a_figure_rose_to_is_the_level_reached_not_the_change():
     text = "Since 2014, the number of people charged has risen by 20%, from 429 to 517."
     assert _answer_from(text, "What did the number of people charged rise to?") == "517"
