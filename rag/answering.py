@@ -83,7 +83,7 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
                            r"how many (in|out of) (every|ten|\d+)|rate of)\b|%", re.I)),
     ("money", re.compile(r"\b(money|cost|costs|budget|funding|funded|fund|spend|spent|worth|pounds|invest\w*|value of)\b|£",
                          re.I)),
-    ("date", re.compile(r"^\s*(when|what date|on what date|which period|what period)\b"
+    ("date", re.compile(r"^\s*(when|since when|until when|what date|on what date|which period|what period)\b"
                         r"|\b(which|what) (month|year|date|day)\b", re.I)),
     ("name", re.compile(r"^\s*(who|whom|where|which|what (organisation|company|body|panel|scale|review|prison|name))\b"
                         r"|\bwhich (individual|person|organisation|company|body|panel|review|prison|scale|division|"
@@ -102,7 +102,9 @@ _FRAME_WORDS = frozenset(t for w in [
 # Capitalised words that start sentences or label roles rather than name someone.
 _NOT_NAME_WORDS = set(
     f"The This That These Those In On At For Of And But We It Our Their Its A An As If When While With By From "
-    f"Some Most Many All Each Every Figure Table Source Chief Inspector Mr Mrs Ms Dr Dame Sir Notes {_MONTH.replace('|', ' ')}"
+    f"Some Most Many All Each Every Figure Table Source Chief Inspector Mr Mrs Ms Dr Dame Sir Notes {_MONTH.replace('|', ' ')} "
+    # Job titles follow a person's name ("Louise Cordell, Head of Communications") but are no part of it.
+    f"Head Director Minister Secretary Chair Chairman Commissioner Governor"
     .split()
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[”’\"]?\s+(?=[A-Z“‘\"(£0-9•–-])|\n+")

@@ -180,6 +180,12 @@ def test_hm_opens_a_name_but_is_none_on_its_own():
     assert "HM Prison and Probation Service" in [c[2] for c in candidates("HM Prison and Probation Service agreed.", "name")]
 
 
+def test_a_persons_name_stops_before_their_job_title_and_since_when_asks_for_a_date():
+    text = "For media enquiries, please contact Louise Cordell, Head of Communications."
+    assert _answer_from(text, "Who is the media contact?") == "Louise Cordell"
+    assert question_kind("Since when had the Target Operating Model not been updated?") == "date"
+
+
 def test_what_a_figure_rose_to_is_the_level_reached_not_the_change():
     text = "Since 2014, the number of people charged has risen by 20%, from 429 to 517."
     assert _answer_from(text, "What did the number of people charged rise to?") == "517"
