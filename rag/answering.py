@@ -544,6 +544,9 @@ def range_side(sentence: str, value: tuple[int, int, str]) -> str | None:
 _COUNTED_STOP = STOPWORDS - {"and", "or"}
 NOUN_PENALTY = 0.3
 _FOCUSED_KINDS = ("count", "number", "percent", "money")
+# How reports say when they come out; a date question about that is answered by such a sentence.
+_PUBLICATION = re.compile(r"(?i)\b(?:publish\w*|publication|released?|launch\w*|(?:is|was|will be) available)\b")
+PUBLICATION_BONUS = 0.3
 
 
 def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
@@ -708,6 +711,7 @@ def extract_answer(
     # closeness (on the dev split, weighting by rarity picked title words and wrong months).
     figure_weights = None if kind in ("name", "date") else weights
     subset_total = kind == "count" and not _ASKS_TOTAL.search(question)
+    asks_publication = kind == "date" and bool(_PUBLICATION.search(question))
     asked_side = "end" if _ASKS_END.search(question) else "start" if _ASKS_START.search(question) else None
     best = None
     for hit in hits[:max_passages]:
@@ -771,6 +775,9 @@ def extract_answer(
                 shape_penalty += NOUN_PENALTY
             # The thing asked about right after the figure ("165 cases") is strong evidence.
             focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) else 0.0
+            # "When was the report published?" is answered by "The report is available ... on 29 April 2025".
+            if asks_publication and _PUBLICATION.search(sentence):
+                focus_bonus += PUBLICATION_BONUS
             semantic = sentence_similarity(hit.chunk.id, s, e) if sentence_similarity else 0.0
             score = (0.2 * sentence_cov + 0.45 * context_cov + 0.35 * passage_cov + focus_bonus + semantic_weight * semantic
                      - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty - shape_penalty)

@@ -186,6 +186,12 @@ def test_a_persons_name_stops_before_their_job_title_and_since_when_asks_for_a_d
     assert question_kind("Since when had the Target Operating Model not been updated?") == "date"
 
 
+def test_a_question_about_publication_is_answered_by_when_the_report_is_available():
+    text = ("Fieldwork for this inspection took place in April and May 2019. "
+            "The report is available at on 21 August 2019 00.01.")
+    assert _answer_from(text, "On what date was the London CRC inspection report published?") == "21 August 2019"
+
+
 def test_what_a_figure_rose_to_is_the_level_reached_not_the_change():
     text = "Since 2014, the number of people charged has risen by 20%, from 429 to 517."
     assert _answer_from(text, "What did the number of people charged rise to?") == "517"
