@@ -6,11 +6,8 @@ library, and turns domain errors into "Error: ..." and an exit code.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
-import re
-import socket
 import sys
 import textwrap
 from pathlib import Path
@@ -19,28 +16,15 @@ import click
 
 from rag.errors import BadParameter, RagError
 from rag.settings import Settings
+from rag.terminal import plain
 
 # What `cmd | head` gets from coreutils: 128 + SIGPIPE. Not 0, so `set -o pipefail` can tell the
 # output was cut short; not 1, which would read as a failure of the command itself.
 EXIT_BROKEN_PIPE = 141
 
-# Terminal escape sequences (CSI "ESC [ ... m", OSC "ESC ] ... BEL" or "... ESC \", two-byte
-# "ESC x"), then any other C0 or C1 control character except newline and tab.
-_TERMINAL_CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]"
-                                r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
 
 def _settings(ctx: click.Context) -> Settings:
     return ctx.obj["settings"]
-
-
-def plain(text: str) -> str:
-    """Text for the terminal with escape sequences and control characters removed.
-
-    Reports, titles and file names come from outside; printed raw, a report containing
-    "ESC ] 0 ; ... BEL" retitles the user's window, and others can recolour or clear the
-    screen or move the cursor to overwrite what was printed. JSON output keeps the text as is."""
-    return _TERMINAL_CONTROLS.sub("", text)
 
 
 def _echo(message: str = "", err: bool = False, **style) -> None:
@@ -56,8 +40,32 @@ def _quiet_stdout() -> None:
         pass  # not a real file (a test runner's capture): nothing is flushed to a closed pipe
 
 
-class RagGroup(click.Group):
-    """Turns domain errors into a one-line message and the error's exit code."""
+class OptionsOnce:
+    """For `rag` and each command: a single-valued option given twice is a usage error (exit 2).
+
+    Click keeps the last value: `rag ask -k 3 ... -k 7` cited 7 passages and `--port 8001
+    --port 8002` served on 8002, and neither said the other was dropped. The arguments are
+    parsed once more, on a copy: the parser consumes them."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not ctx.resilient_parsing:  # shell completion: nothing is run
+            _, _, order = self.make_parser(ctx).parse_args(args=list(args))  # type: ignore[attr-defined]
+            once = [p for p in order if isinstance(p, click.Option) and not (p.multiple or p.count)]
+            for i, param in enumerate(once):
+                if param in once[:i]:
+                    names = " / ".join(f"'{name}'" for name in (*param.opts, *param.secondary_opts))
+                    raise click.UsageError(f"option {names} is given more than once; give it once.", ctx)
+        return super().parse_args(ctx, args)  # type: ignore[misc]
+
+
+class RagCommand(OptionsOnce, click.Command):
+    """Every `rag` subcommand: each option is given once."""
+
+
+class RagGroup(OptionsOnce, click.Group):
+    """Each option is given once; domain errors become a one-line message and the error's exit code."""
+
+    command_class = RagCommand
 
     def invoke(self, ctx: click.Context):
         try:
@@ -355,32 +363,6 @@ def eval_cmd(ctx: click.Context, set_path: Path | None, mode: str, split: str, a
     _echo(f"\nReport: {out / (name + '.json')}  chart: {out / (name + '.png')}")
 
 
-def check_listen(host: str, port: int) -> None:
-    """Bind the address and let it go, before the index loads.
-
-    Left to uvicorn, a taken port or an address this machine does not have ends in a log line
-    and exit 3, which here means "unreadable document"; this says which and exits 2."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                             flags=socket.AI_PASSIVE)[0]
-    except (socket.gaierror, UnicodeError) as exc:
-        raise BadParameter(f"cannot listen on --host {host[:80]!r}: it is not an address or a name this machine "
-                          f"can resolve ({getattr(exc, 'strerror', None) or exc}); use e.g. 127.0.0.1 or 0.0.0.0.") \
-            from None
-    with socket.socket(family, kind, proto) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is no conflict
-        try:
-            sock.bind(address)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                why = f"port {port} is already in use (another `rag serve`?); choose another with --port"
-            elif exc.errno == errno.EADDRNOTAVAIL:
-                why = f"{host} is not an address of this machine; use e.g. 127.0.0.1 or 0.0.0.0"
-            else:
-                why = f"{exc.strerror or exc}{'; ports below 1024 need root' if port < 1024 else ''}"
-            raise BadParameter(f"cannot listen on {host}:{port}: {why}.") from None
-
-
 @main.command()
 @click.option("--host", default=None, help="bind address [env RAG_HOST; default 127.0.0.1]")
 @click.option("--port", default=None, type=click.IntRange(1, 65535), help="port [env RAG_PORT; default 8000]")
@@ -392,7 +374,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int, 
 
     A port out of range, a port already in use or a host this machine cannot listen on
     is refused before anything loads (exit 2)."""
-    from rag.api.server import run
+    from rag.api.server import check_listen, run
 
     s = _settings(ctx)
     s = s.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})

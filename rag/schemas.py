@@ -41,6 +41,10 @@ class AskResponse(BaseModel):
     confidence: float
     message: str | None = Field(None, description="'not found in the reports' when answer is null")
     citations: list[Citation]
+    stale: list[str] | None = Field(None, description="cited reports whose file in the library changed or was removed "
+                                    "since the index was built: their citations index into the text the index holds, "
+                                    "which may no longer match the file (`rag build` brings it up to date); "
+                                    "null when none")
     mode: str
     took_ms: float
 

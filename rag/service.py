@@ -198,6 +198,8 @@ class QAService:
         # The passage the answer comes from is cited first: it is the evidence.
         cited, answer_rank = answer_first(hits, found.hit_rank)
         cited = cited[:k]
+        # From the library scan made at load: the index is compared with the files once, not per question.
+        stale = self.pending.stale(h.chunk.doc for h in cited) if self.pending else []
         return AskResponse(
             question=q,
             answer=found.answer,
@@ -208,6 +210,7 @@ class QAService:
             confidence=found.confidence,
             message=None if found.answer is not None else NOT_FOUND,
             citations=[self.citation(h).model_copy(update={"rank": i}) for i, h in enumerate(cited, start=1)],
+            stale=stale or None,
             mode=mode,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )

@@ -8,10 +8,13 @@ record exactly what built it.
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +22,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 # sha256 of the genuine all-MiniLM-L6-v2 model.safetensors.
 GENUINE_MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+# What a browser sends as Origin: scheme://host[:port], nothing after it.
+_ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[^/?#\s]+", re.IGNORECASE)
 
 
 class Settings(BaseSettings):
@@ -63,6 +69,11 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     threads: int = Field(1, ge=1, description="intra-op threads for query encoding "
                          "(1 halves the p95 under concurrent load on 2 cores; see eval/bench.py)")
+    # NoDecode: the environment's value reaches `_origin_list` as given, so a plain
+    # comma-separated list works as well as the JSON list pydantic-settings expects.
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="origins whose pages may call the API (GET, HEAD, POST /ask) from a "
+        "browser, e.g. 'https://a.example,http://localhost:3000'; '*' for any; empty: no CORS headers")
 
     # Library writes over HTTP (POST/DELETE /documents). No token: those endpoints are disabled.
     api_token: SecretStr | None = Field(None, description="bearer token for POST/DELETE /documents")
@@ -81,3 +92,30 @@ class Settings(BaseSettings):
     # named by their sha256), and exporting it costs ~9 s of torch that a rebuild should not repeat.
     onnx_cache_dir: Path = Field(PROJECT_ROOT / "index" / "models",
                                  description="where exported ONNX graphs are cached, checksummed")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origin_list(cls, value: object) -> object:
+        """'a, b' or '["a", "b"]' from the environment; a list from code is taken as it is."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"it starts with '[' but is not a JSON list ({exc.msg}); give a JSON list "
+                                 "of strings or the origins separated by commas") from None
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_a_browser_sends(cls, origins: list[str]) -> list[str]:
+        """A browser's Origin is never 'https://a.example/' or 'a.example': such an entry would
+        match nothing and leave the page refused without saying why, so it fails at start-up."""
+        for origin in origins:
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"{origin[:80]!r} is not an origin: give scheme://host[:port] with no path or "
+                                 "trailing slash (e.g. https://reports.example.org or http://localhost:3000), "
+                                 "or * for any origin")
+        return origins

@@ -30,7 +30,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -288,6 +288,13 @@ class PendingChanges:
 
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed)
+
+    def stale(self, docs: Iterable[str]) -> list[str]:
+        """Which of these indexed reports the library has changed or removed since the build.
+
+        Their citations still index into the text the index holds, which is no longer the file."""
+        outdated = {*self.changed, *self.removed}
+        return sorted({d for d in docs if d in outdated})
 
     def describe(self) -> str:
         parts = [f"{label}: {', '.join(names)}" for label, names in

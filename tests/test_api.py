@@ -6,6 +6,8 @@ robust answer ("one in four") that any working pipeline must find.
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import json
 import os
 import re
@@ -17,12 +19,14 @@ from unittest import mock
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from rag.api.app import create_app
 from rag.api.errors import MAX_BODY_BYTES
 from rag.api.server import app_from_env, export_settings, preflight
 from rag.errors import IndexCorrupt, IndexMissing, IndexStale
 from rag.settings import Settings
+from rag.store import PendingChanges
 
 pytestmark = pytest.mark.slow
 
@@ -584,3 +588,156 @@ def test_a_refused_query_parameter_is_named_without_echoing_it_whole(client: Tes
     r = client.get("/ask?q=agency&" + "y" * 3000 + "=1")
     assert_error(r, 422, "not known")
     assert len(r.json()["detail"]) < 200
+
+
+# --- the span and upload routes read their query strings as strictly as /ask -------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("start=1&end=5&start=2", ["parameter start", "more than once", "takes start, end and context"]),
+        ("start=1&end=5&end=5", ["parameter end", "more than once"]),
+        ("strat=1&end=5", ["strat", "not known", "takes start, end and context"]),
+    ],
+)
+def test_span_refuses_repeated_or_unknown_query_parameters(client: TestClient, query: str, words: list[str]) -> None:
+    assert_error(client.get(f"/documents/{LONDON}/span?{query}"), 422, *words)
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("name=a.txt&name=b.txt", ["parameter name", "more than once", "takes name, title, date and publisher"]),
+        ("name=a.txt&titel=Report", ["titel", "not known", "takes name, title, date and publisher"]),
+    ],
+)
+def test_an_upload_with_repeated_or_unknown_query_parameters_is_refused(
+    client: TestClient, query: str, words: list[str]
+) -> None:
+    """Checked before the token: the request is wrong whoever sends it, and nothing is read or written."""
+    assert_error(client.post(f"/documents?{query}", content=b"A report."), 422, *words)
+
+
+# --- request bodies are taken uncompressed --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br", "GZIP", "identity, gzip"])
+def test_a_compressed_body_is_415_saying_to_send_it_uncompressed(client: TestClient, encoding: str) -> None:
+    body = gzip.compress(json.dumps({"question": AGENCY}).encode())
+    r = client.post("/ask", content=body, headers={"content-type": "application/json", "content-encoding": encoding})
+    assert_error(r, 415, "uncompressed", "Content-Encoding identity")
+    assert r.headers["accept-encoding"] == "identity"
+    r = client.post("/documents?name=report.txt", content=gzip.compress(b"A report."),
+                    headers={"content-encoding": encoding})
+    assert_error(r, 415, "uncompressed", "Content-Encoding identity")
+
+
+@pytest.mark.parametrize("encoding", ["identity", "Identity", ""])
+def test_a_body_declared_identity_is_read_as_usual(client: TestClient, encoding: str) -> None:
+    r = client.post("/ask", content=json.dumps({"question": AGENCY}),
+                    headers={"content-type": "application/json", "content-encoding": encoding})
+    assert r.status_code == 200, r.text
+
+
+def test_the_compressed_body_415_is_in_the_schema(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "uncompressed" in paths["/ask"]["post"]["responses"]["415"]["description"]
+    assert "uncompressed" in paths["/documents"]["post"]["responses"]["415"]["description"]
+
+
+# --- an answer says when a report it cites changed since the build ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def london_changed(service):
+    """The session's service as if the library's copy of the London report had been edited after the build."""
+    return dataclasses.replace(service, pending=PendingChanges(added=[], changed=[LONDON], removed=[]))
+
+
+def test_an_answer_citing_a_report_changed_since_the_build_names_it_stale(
+    seed_settings: Settings, london_changed, client: TestClient
+) -> None:
+    with TestClient(create_app(seed_settings, service=london_changed)) as changed:
+        post = changed.post("/ask", json={"question": AGENCY}).json()
+        get = changed.get("/ask", params={"q": AGENCY}).json()
+        elsewhere = changed.post("/ask", json={"question": AGENCY, "doc": "001_077a6287ac014f02.txt"}).json()
+    assert LONDON in {c["doc"] for c in post["citations"]}
+    assert post["stale"] == get["stale"] == [LONDON]
+    assert elsewhere["stale"] is None  # only the reports this answer cites
+    assert client.post("/ask", json={"question": AGENCY}).json()["stale"] is None
+
+
+def test_a_removed_report_is_stale_too() -> None:
+    pending = PendingChanges(added=["new.txt"], changed=["b.txt"], removed=["a.txt"])
+    assert pending.stale(["c.txt", "b.txt", "a.txt", "b.txt"]) == ["a.txt", "b.txt"]
+    assert pending.stale(["new.txt", "c.txt"]) == []
+
+
+# --- cross-origin requests: off unless origins are configured ----------------------------------------------
+
+
+PAGE_ORIGIN = "https://reports.example.org"
+
+
+@pytest.fixture(scope="module")
+def cors_client(seed_settings: Settings, service) -> TestClient:
+    settings = seed_settings.model_copy(update={"cors_origins": [PAGE_ORIGIN, "http://localhost:3000"]})
+    with TestClient(create_app(settings, service=service)) as c:
+        yield c
+
+
+def test_without_configured_origins_no_cors_headers_are_sent(client: TestClient) -> None:
+    r = client.get("/health", headers={"origin": PAGE_ORIGIN})
+    assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
+    preflight = client.options("/ask", headers={"origin": PAGE_ORIGIN, "access-control-request-method": "POST"})
+    assert "access-control-allow-origin" not in preflight.headers
+
+
+def test_a_configured_origin_may_read_answers_and_errors(cors_client: TestClient) -> None:
+    for r in (cors_client.get("/health", headers={"origin": PAGE_ORIGIN}),
+              cors_client.head("/health", headers={"origin": PAGE_ORIGIN}),
+              cors_client.post("/ask", json={"question": AGENCY}, headers={"origin": PAGE_ORIGIN}),
+              cors_client.post("/ask", json={"k": 3}, headers={"origin": PAGE_ORIGIN})):
+        assert r.headers["access-control-allow-origin"] == PAGE_ORIGIN, r.status_code
+    other = cors_client.get("/health", headers={"origin": "https://elsewhere.example"})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_a_preflight_allows_questions_but_not_writes(cors_client: TestClient) -> None:
+    ask = cors_client.options("/ask", headers={"origin": PAGE_ORIGIN, "access-control-request-method": "POST",
+                                               "access-control-request-headers": "content-type"})
+    assert ask.status_code == 200
+    assert {m.strip() for m in ask.headers["access-control-allow-methods"].split(",")} == {"GET", "HEAD", "POST"}
+    delete = cors_client.options(f"/documents/{LONDON}", headers={
+        "origin": PAGE_ORIGIN, "access-control-request-method": "DELETE"})
+    upload = cors_client.options("/documents", headers={
+        "origin": PAGE_ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "authorization"})
+    assert delete.status_code == upload.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("value", "origins"),
+    [
+        ("https://a.example, http://localhost:3000", ["https://a.example", "http://localhost:3000"]),
+        ('["https://a.example", "http://localhost:3000"]', ["https://a.example", "http://localhost:3000"]),
+        ("*", ["*"]),
+        ("", []),
+    ],
+)
+def test_cors_origins_come_from_the_environment_comma_separated_or_as_json(value: str, origins: list[str]) -> None:
+    with mock.patch.dict(os.environ, {"RAG_CORS_ORIGINS": value}):
+        assert Settings().cors_origins == origins
+
+
+@pytest.mark.parametrize("value", ["https://a.example/", "a.example", "https://a.example/page", "null"])
+def test_an_origin_that_could_never_match_is_refused_at_start_up(value: str) -> None:
+    with mock.patch.dict(os.environ, {"RAG_CORS_ORIGINS": value}), pytest.raises(ValidationError, match="origin"):
+        Settings()
+
+
+def test_workers_rebuild_the_cors_origins_from_the_environment(seed_settings: Settings) -> None:
+    settings = seed_settings.model_copy(update={"cors_origins": [PAGE_ORIGIN, "http://localhost:3000"]})
+    with mock.patch.dict(os.environ, clear=False):
+        export_settings(settings)
+        assert app_from_env().state.settings == settings

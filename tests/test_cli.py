@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from rag.cli import main
+from rag.errors import BadParameter
+
+AGENCY = "What proportion of London CRC staff were agency workers in 2019?"
+LONDON = "003_97cfb1dd66e4e149.txt"
 
 
 @pytest.fixture()
@@ -224,3 +229,67 @@ def test_a_closed_output_pipe_ends_quietly_with_141(seed_settings, seed_index):
         os.close(write_end)
     assert proc.returncode == 141, proc.stderr.decode()
     assert proc.stderr == b""
+
+
+# --- options are given once ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args,option",
+    [
+        (["ask", "-k", "3", "-k", "7", "vacancies"], "'-k'"),
+        (["ask", "--mode", "bm25", "vacancies", "--mode", "dense"], "'--mode'"),
+        (["ask", "--json", "--json", "vacancies"], "'--json'"),
+        (["serve", "--port", "8001", "--port", "8002"], "'--port'"),
+        (["eval", "--failures", "--no-failures"], "'--failures' / '--no-failures'"),
+        (["add", "a.txt", "--date", "2024", "--date", "2025"], "'--date'"),
+        (["--model", "a", "--model", "b", "documents"], "'--model'"),
+    ],
+)
+def test_a_repeated_option_is_refused_with_exit_2_rather_than_taking_the_last(bare, args, option):
+    result = bare(*args)
+    assert result.exit_code == 2, result.output
+    assert f"Error: option {option} is given more than once" in result.output
+    assert "Loading model" not in result.output and "Traceback" not in result.output
+
+
+# --- the answer's JSON says which cited reports changed since the build -----------------------------
+
+
+def test_ask_json_names_a_cited_report_edited_since_the_build(seed_settings, seed_index, tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(seed_settings.seeds_dir, seeds)
+    edited = seeds / LONDON
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA late correction.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--index", str(seed_index), "--seeds", str(seeds), "ask", "--json", AGENCY])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert LONDON in {c["doc"] for c in data["citations"]}
+    assert data["stale"] == [LONDON]
+    assert "changed: " + LONDON in result.stderr  # the note the human output has always printed
+
+
+def test_ask_json_has_no_stale_reports_when_the_library_matches_the_index(run):
+    result = run("ask", "--json", AGENCY)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["stale"] is None
+
+
+# --- the modules the CLI leans on ---------------------------------------------------------------------
+
+
+def test_plain_removes_terminal_controls_and_keeps_newlines_and_tabs():
+    from rag.terminal import plain
+
+    assert plain("a\x1b]0;title\x07b\x1b[1mc\x1b[0m\td\ne\x9bf\x00") == "abc\td\nef"
+
+
+def test_check_listen_refuses_a_port_in_use_naming_it():
+    from rag.api.server import check_listen
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(BadParameter, match=f"port {port} is already in use"):
+            check_listen("127.0.0.1", port)

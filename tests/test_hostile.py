@@ -8,6 +8,7 @@ the library, which the last test checks.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import shutil
 import unicodedata
@@ -210,6 +211,14 @@ def test_a_wrong_content_type_is_refused(client, content_type):
     no_injected_headers(r)
     r = client.post("/documents?name=m.txt", content=b"hello", headers={**AUTH, "content-type": "multipart/form-data"})
     refused(r, 415)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "x-gzip"])
+def test_a_compressed_upload_is_refused_not_indexed_as_a_report(client, encoding):
+    """Taken as is, the compressed bytes would be indexed as the report's text."""
+    body = gzip.compress(b"Lighthouse report. The Lighthouseshire CRC had 7 offices in 2024.\n")
+    r = client.post("/documents?name=lighthouse.txt", content=body, headers={**AUTH, "content-encoding": encoding})
+    assert "uncompressed" in refused(r, 415)
 
 
 @pytest.mark.parametrize("body", [

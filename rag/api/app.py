@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Response
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,6 +19,7 @@ from rag.api.errors import BodyLimit, add_error_handlers
 from rag.api.loader import Loader, ServiceState
 from rag.api.routes import routers
 from rag.api.routes.page import STATIC_DIR
+from rag.api.strict import IdentityBodies
 from rag.service import QAService, load_service
 from rag.settings import Settings
 
@@ -104,6 +106,25 @@ def _add_offline_docs(app: FastAPI) -> None:
         )
 
 
+def _allow_cross_origin(app: FastAPI, origins: list[str]) -> None:
+    """Let pages on the configured origins ask questions; none configured, no CORS headers at all.
+
+    Reads only: GET and HEAD, and POST for /ask. Writes need the server's bearer token,
+    which a page on another origin would have to hold in its own script for any visitor
+    to take; with Authorization not among the allowed headers, the browser refuses a
+    cross-origin upload or DELETE at its preflight. curl and scripts are not affected.
+    """
+    if not origins:
+        return
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=origins,
+        allow_methods=["GET", "HEAD", "POST"],
+        allow_headers=["Content-Type"],
+        expose_headers=["Retry-After"],  # a page can then wait as long as a 503 says
+    )
+
+
 def create_app(settings: Settings, service: QAService | None = None, loader: Loader = load_service) -> FastAPI:
     """Build the app. Pass `service` to reuse one already loaded (tests); otherwise
     `loader(settings)` runs in a background thread when the app starts."""
@@ -134,7 +155,11 @@ def create_app(settings: Settings, service: QAService | None = None, loader: Loa
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_offline_docs(app)
     app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
+    app.add_middleware(IdentityBodies)
 
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)
+    # Outermost, so the 413 and 415 the middlewares above send carry CORS headers too:
+    # a page on an allowed origin can then read why its request was refused.
+    _allow_cross_origin(app, settings.cors_origins)
     return app

@@ -4,7 +4,8 @@ Starlette's defaults are lenient in ways that hide a client's mistake: a repeate
 query parameter silently takes its last value, an unknown one is ignored, bytes
 that are not UTF-8 become U+FFFD, and a body sent as text/plain is refused as if
 it were the wrong JSON. The dependencies here turn each of those into an error
-that names the problem, the same strictness the POST body already has.
+that names the problem, the same strictness the POST body already has; a body
+the server would have to decompress is refused before any route reads it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from email.message import Message
 from urllib.parse import parse_qsl
 
 from fastapi import HTTPException, Request
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rag.errors import shown
 
@@ -81,3 +84,33 @@ async def json_body(request: Request) -> None:
         sent = f"Content-Type {shown(content_type, 60)}" if content_type else "no Content-Type"
         raise HTTPException(415, detail=f"send the body as JSON with 'Content-Type: application/json' "
                                         f"(this request had {sent}).")
+
+
+def _codings(scope: Scope) -> list[str]:
+    """The content codings a request declares, lower case, `identity` left out (it means none)."""
+    declared = [value.decode("latin-1") for name, value in scope.get("headers", ()) if name == b"content-encoding"]
+    return [c for c in (part.strip().lower() for v in declared for part in v.split(",")) if c not in ("", "identity")]
+
+
+class IdentityBodies:
+    """A POST body with a Content-Encoding other than identity is a 415 that says so.
+
+    Nothing here decompresses: left alone, gzip bytes sent to /ask fail as "not valid
+    JSON", and sent to /documents are taken for the report itself. A middleware, because
+    FastAPI parses a JSON body before any dependency could look at the headers.
+    Only POST routes read a body, so other methods pass through untouched.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or not (codings := _codings(scope)):
+            await self.app(scope, receive, send)
+            return
+        sent = shown(", ".join(codings), 60)
+        # RFC 9110 15.5.16: a 415 for a content coding names, in Accept-Encoding, the ones that would do.
+        detail = ("send the request body uncompressed (Content-Encoding identity, or no Content-Encoding); "
+                  f"this request had Content-Encoding {sent}.")
+        response = JSONResponse({"detail": detail}, status_code=415, headers={"Accept-Encoding": "identity"})
+        await response(scope, receive, send)

@@ -32,7 +32,8 @@ ERRORS = {
 }
 GET_ERRORS = {**ERRORS, 422: {"model": ErrorResponse, "description": ERRORS[422]["description"]
                               + ", an unknown or repeated query parameter, a query string that is not UTF-8"}}
-POST_ERRORS = {**ERRORS, 415: {"model": ErrorResponse, "description": "the body is not sent as application/json"}}
+POST_ERRORS = {**ERRORS, 415: {"model": ErrorResponse, "description": "the body is not sent as application/json, or "
+                                                                   "not sent uncompressed (Content-Encoding identity)"}}
 
 Question = Annotated[str | None, Query(description="the question, 1 to 2,000 characters", examples=[
     "What proportion of London CRC staff were agency workers in 2019?"])]

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 
 from rag.api.deps import ServiceDep, StateDep
 from rag.api.schemas import AddResponse, DocumentText, ErrorResponse, RejectedDocument, RemoveResponse, SpanText
+from rag.api.strict import strict_query
 from rag.corpus import Document
 from rag.embedding import Encoder, encoder_for
 from rag.errors import DocumentError, NotAuthorised, UnknownDocument, WritesDisabled, listing, shown
@@ -66,7 +67,9 @@ def get_document(service: ServiceDep, doc: DocName) -> DocumentText:
 @router.get(
     "/{doc}/span",
     response_model=SpanText,
-    responses={**ERRORS, 422: {"model": ErrorResponse, "description": "span outside the document, or start >= end"}},
+    responses={**ERRORS, 422: {"model": ErrorResponse, "description": "span outside the document, start >= end, "
+                               "an unknown or repeated query parameter, a query string that is not UTF-8"}},
+    dependencies=[Depends(strict_query)],
 )
 def get_span(
     service: ServiceDep,
@@ -104,6 +107,13 @@ WRITE_ERRORS = {
     415: {"model": ErrorResponse, "description": "sent as a multipart form rather than as the raw body"},
     422: {"model": ErrorResponse, "description": "the report was rejected (empty, unreadable, bad name...)"},
     503: {"model": ErrorResponse, "description": "the model and index are loading, or failed to load"},
+}
+UPLOAD_ERRORS = {
+    **WRITE_ERRORS,
+    415: {"model": ErrorResponse, "description": "sent as a multipart form rather than as the raw body, "
+                                                 "or not sent uncompressed (Content-Encoding identity)"},
+    422: {"model": ErrorResponse, "description": "the report was rejected (empty, unreadable, bad name...), "
+                                                 "an unknown or repeated query parameter"},
 }
 _bearer = HTTPBearer(auto_error=False, description="the RAG_API_TOKEN configured on the server")
 _writer_lock = threading.Lock()
@@ -146,7 +156,8 @@ RAW_REPORT = {"requestBody": {"required": True, "description": "the report file'
     for media in ("application/pdf", "text/html", "text/plain", "application/octet-stream")}}}
 
 
-@router.post("", response_model=AddResponse, status_code=201, responses=WRITE_ERRORS, openapi_extra=RAW_REPORT)
+@router.post("", response_model=AddResponse, status_code=201, responses=UPLOAD_ERRORS, openapi_extra=RAW_REPORT,
+             dependencies=[Depends(strict_query)])
 async def add_document(
     request: Request,
     settings: WriterDep,

@@ -109,7 +109,10 @@ async function ask(question) {
       headers: { "Content-Type": "application/json", Accept: "application/json" },
     });
     render(answer);
-    showStatus("");
+    // A cited report changed on disk after indexing: its passages may not match the file any more.
+    showStatus(answer.stale && answer.stale.length
+      ? `Changed since the index was built: ${answer.stale.join(", ")}. Its passages may not match the file; rebuild the index (rag build).`
+      : "");
     const card = $("answer-card").getBoundingClientRect();
     if (card.top > window.innerHeight * 0.6) {
       const smooth = !matchMedia("(prefers-reduced-motion: reduce)").matches;
