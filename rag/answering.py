@@ -591,7 +591,7 @@ SUBSET_TOTAL_PENALTY = 2.0
 # A name cut before "of", "and" or "for" and a capitalised word is the start of a longer name.
 _NAME_GOES_ON = re.compile(r"\s(?:of|and|for)\s(?:the\s)?[A-Z]")
 FRAGMENT_PENALTY = 1.0
-_NAME_BEFORE = re.compile(r"(?:\b[A-Z][A-Za-z'’-]*|\b[A-Z]{2,})(?:\s(?:of|and|for|the))?\s$")
+_NAME_BEFORE = re.compile(r"\b[A-Z][A-Za-z'’-]*(?:\s(?:of|and|for|the))?\s$")
 
 
 def _tail_of_name(sentence: str, start: int) -> bool:
