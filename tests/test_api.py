@@ -619,6 +619,28 @@ def test_an_upload_with_repeated_or_unknown_query_parameters_is_refused(
     assert_error(client.post(f"/documents?{query}", content=b"A report."), 422, *words)
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "words"),
+    [
+        ("get", "/documents?doc=x", ["doc", "not known", "/documents takes no query parameters"]),
+        ("get", f"/documents/{LONDON}?start=10", ["start", "not known", "takes no query parameters"]),
+        ("delete", f"/documents/{LONDON}?confirm=1", ["confirm", "not known"]),
+        ("get", "/health?verbose=1", ["verbose", "not known", "/health takes no query parameters"]),
+    ],
+)
+def test_every_other_route_refuses_query_parameters_it_does_not_take(
+    client: TestClient, method: str, path: str, words: list[str]
+) -> None:
+    """A parameter the route ignores would answer something the client did not ask (and DELETE would delete)."""
+    assert_error(getattr(client, method)(path), 422, *words)
+    assert LONDON in {d["doc"] for d in client.get("/documents").json()}
+
+
+def test_the_page_keeps_its_query_string_for_the_script(client: TestClient) -> None:
+    """`/?q=...&doc=...` pre-fills the page's question; the page is not an API route."""
+    assert client.get("/?q=agency+workers&doc=x").status_code == 200
+
+
 # --- request bodies are taken uncompressed --------------------------------------------------------------
 
 
@@ -714,6 +736,23 @@ def test_a_preflight_allows_questions_but_not_writes(cors_client: TestClient) ->
     upload = cors_client.options("/documents", headers={
         "origin": PAGE_ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "authorization"})
     assert delete.status_code == upload.status_code == 400
+
+
+def test_a_bug_is_a_500_the_allowed_page_can_read(seed_settings: Settings, service) -> None:
+    """Starlette sends a 500 from outside the CORS middleware; the page would see only "network error"."""
+    settings = seed_settings.model_copy(update={"cors_origins": [PAGE_ORIGIN]})
+    app = create_app(settings, service=service)
+
+    @app.get("/broken")
+    def broken() -> None:
+        raise ZeroDivisionError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/broken", headers={"origin": PAGE_ORIGIN})
+    assert_error(r, 500, "internal error", "ZeroDivisionError")
+    assert r.headers["access-control-allow-origin"] == PAGE_ORIGIN
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "a bug" not in r.text
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rag.api.errors import BodyLimit, add_error_handlers
+from rag.api.errors import BodyLimit, InternalErrors, add_error_handlers
 from rag.api.loader import Loader, ServiceState
 from rag.api.routes import routers
 from rag.api.routes.page import STATIC_DIR
@@ -154,6 +154,7 @@ def create_app(settings: Settings, service: QAService | None = None, loader: Loa
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_offline_docs(app)
+    app.add_middleware(InternalErrors)  # innermost: a 500 then gets the headers every other response gets
     app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
     app.add_middleware(IdentityBodies)
 

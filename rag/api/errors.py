@@ -109,6 +109,38 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": f"internal error ({type(exc).__name__}); see the server log."}, status_code=500)
 
 
+class InternalErrors:
+    """Turn a bug in a route into the 500 JSON inside the CORS middleware, not outside it.
+
+    Starlette hands `Exception` handlers to its outermost middleware, so a 500 went out
+    without the CORS headers and a page on an allowed origin saw only "network error".
+    Caught here, the 500 passes back out through CORS like any other response. Once a
+    response has started there is nothing left to replace, so the error goes on up.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            if started:
+                raise
+            response = await unexpected_error(Request(scope), exc)
+            await response(scope, receive, send)
+
+
 def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RagError, rag_error)
     app.add_exception_handler(RequestValidationError, validation_error)

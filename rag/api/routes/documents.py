@@ -25,11 +25,14 @@ from rag.schemas import DocumentSummary
 from rag.service import QAService
 from rag.settings import Settings
 
-router = APIRouter(prefix="/documents", tags=["documents"])
+# Every route here refuses unknown or repeated query parameters: `GET /documents?doc=x` or
+# `DELETE /documents/a.txt?confirm=1` would otherwise do something the client did not ask.
+router = APIRouter(prefix="/documents", tags=["documents"], dependencies=[Depends(strict_query)])
 
 MAX_CONTEXT = 5000
 ERRORS = {
     404: {"model": ErrorResponse, "description": "unknown document"},
+    422: {"model": ErrorResponse, "description": "an unknown or repeated query parameter"},
     503: {"model": ErrorResponse, "description": "the model and index are loading, or failed to load"},
 }
 DocName = Annotated[str, Path(description="the document's file name, as listed by GET /documents")]
@@ -69,7 +72,6 @@ def get_document(service: ServiceDep, doc: DocName) -> DocumentText:
     response_model=SpanText,
     responses={**ERRORS, 422: {"model": ErrorResponse, "description": "span outside the document, start >= end, "
                                "an unknown or repeated query parameter, a query string that is not UTF-8"}},
-    dependencies=[Depends(strict_query)],
 )
 def get_span(
     service: ServiceDep,
@@ -156,8 +158,7 @@ RAW_REPORT = {"requestBody": {"required": True, "description": "the report file'
     for media in ("application/pdf", "text/html", "text/plain", "application/octet-stream")}}}
 
 
-@router.post("", response_model=AddResponse, status_code=201, responses=UPLOAD_ERRORS, openapi_extra=RAW_REPORT,
-             dependencies=[Depends(strict_query)])
+@router.post("", response_model=AddResponse, status_code=201, responses=UPLOAD_ERRORS, openapi_extra=RAW_REPORT)
 async def add_document(
     request: Request,
     settings: WriterDep,

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from rag.api.deps import RETRY_AFTER_SECONDS, StateDep
+from rag.api.schemas import ErrorResponse
+from rag.api.strict import strict_query
 from rag.schemas import Health
 
 router = APIRouter(tags=["service"])
 
 
-@router.get("/health", response_model=Health, responses={503: {"model": Health, "description": "loading or failed"}})
+@router.get("/health", response_model=Health, dependencies=[Depends(strict_query)], responses={
+    503: {"model": Health, "description": "loading or failed"},
+    422: {"model": ErrorResponse, "description": "an unknown or repeated query parameter"},
+})
 def health(state: StateDep) -> Health | JSONResponse:
     """`ok` with what is loaded; 503 `loading` while loading; 503 `error` with the reason if loading failed."""
     service = state.service
