@@ -185,6 +185,48 @@ def years_in(text: str) -> frozenset[int]:
     return _years_in(text)
 
 
+_SPLIT_YEAR = re.compile(r"\b((?:19|20)\d\d)\s?[/–-]\s?((?:19|20)?\d\d)\b")
+_MONTH_ABBR = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH_RANGE = re.compile(
+    rf"\b{_MONTH_ABBR}(?:\s+((?:19|20)\d\d))?\s*(?:to|–|-)\s*{_MONTH_ABBR}\s+((?:19|20)\d\d)\b")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def periods_in(text: str) -> frozenset[tuple[str, int, int]]:
+    """The financial years ('2015/2016', '2015-16') and month ranges ('Oct–Dec 2015',
+    'October 2014 – September 2015') a text names, each as (kind, first month, last month).
+
+    Months count from year 0, so a range that crosses a new year compares as one period.
+    """
+    out: set[tuple[str, int, int]] = set()
+    for m in _SPLIT_YEAR.finditer(text):
+        first, second = int(m.group(1)), m.group(2)
+        if (int(second) if len(second) == 4 else first // 100 * 100 + int(second)) == first + 1:
+            out.add(("year", first * 12 + 3, (first + 1) * 12 + 2))
+    for m in _MONTH_RANGE.finditer(text):
+        m1, m2 = _MONTHS.index(m.group(1).lower()[:3]), _MONTHS.index(m.group(3).lower()[:3])
+        y2 = int(m.group(4))
+        y1 = int(m.group(2)) if m.group(2) else y2 if m1 <= m2 else y2 - 1
+        out.add(("months", y1 * 12 + m1, y2 * 12 + m2))
+    return frozenset(out)
+
+
+def names_other_period(question: str, sentence: str) -> bool:
+    """Whether the sentence dates its figures to another financial year or span of months than asked.
+
+    "recalls in 2016/2017" is not answered by "recalls during the financial year 2015/2016",
+    nor the "January to March 2017 cohort" by the "October to December 2015 cohort".
+    """
+    asked = periods_in(question)
+    if not asked:
+        return False
+    named = periods_in(sentence)
+    return any(
+        (same_kind := {p for p in named if p[0] == kind}) and not same_kind & asked
+        for kind in {p[0] for p in asked}
+    )
+
+
 @lru_cache(maxsize=20_000)
 def _years_in(text: str) -> frozenset[int]:
     years: set[int] = set()
@@ -791,4 +833,7 @@ def extract_answer(
         return Extracted(None, None, None, None, None, None, None, kind, round(best[0], 4) if best else 0.0)
     score, rank, s, e, (vs, ve, vtext), _ = best
     sentence = hits[rank - 1].chunk.text[s:e]
+    # A veto, not a penalty: as a penalty the selector fell back on other years' figures (dev).
+    if names_other_period(question, sentence):
+        return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))

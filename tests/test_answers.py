@@ -6,7 +6,15 @@ import re
 
 import pytest
 
-from rag.answering import _ASKS_END, _content_terms, candidates, extract_answer, question_kind, years_in
+from rag.answering import (
+    _ASKS_END,
+    _content_terms,
+    candidates,
+    extract_answer,
+    periods_in,
+    question_kind,
+    years_in,
+)
 from rag.chunking import Chunk
 from rag.errors import BadQuestion, UnknownDocument
 from rag.lexical import BM25
@@ -165,6 +173,23 @@ def test_a_passage_that_never_names_the_thing_counted_gives_no_count():
     assert _answer_from(text, "How many offenders were under probation supervision on 30 June 2017?") == "262,347"
     # Names and dates are not counts of something: the rule does not apply to them.
     assert _answer_from(text, "On what date were the offenders counted?") == "30 June 2017"
+
+
+def test_a_figure_dated_to_another_financial_year_or_cohort_is_no_answer():
+    recalls = "Statistics show there were 22,412 recalls during the financial year 2015/2016."
+    assert _answer_from(recalls, "How many recalls were there in 2016/2017?") is None
+    assert _answer_from(recalls, "How many recalls were there in 2015-16?") == "22,412"
+    assert _answer_from(recalls, "How many recalls were there?") == "22,412"
+    cohort = "For the October to December 2015 cohort, the reoffending rate for CRCs was 43.9%."
+    assert _answer_from(cohort, "What was the CRC reoffending rate for the January to March 2017 cohort?") is None
+    assert _answer_from(cohort, "What was the CRC reoffending rate for the Oct–Dec 2015 cohort?") == "43.9%"
+
+
+def test_periods_are_financial_years_and_month_ranges_however_written():
+    assert periods_in("in 2015/16") == periods_in("in 2015-2016") == periods_in("in 2015/2016")
+    assert periods_in("the Oct–Dec 2015 cohort") == periods_in("October 2015 – December 2015")
+    assert periods_in("October 2014 – September 2015") == periods_in("Oct to Sept 2015")
+    assert periods_in("from 2015 to 2017, in 2019-2021 and in 10-12 May 2016") == frozenset()
 
 
 def test_more_than_one_is_no_count_and_what_did_they_rate_asks_for_a_rating():
