@@ -307,6 +307,9 @@ def merge_broken_sentences(
     notes = notes or set()
     out: list[CleanText] = []
     for para in paragraphs:
+        if _STARTS_WITH_FIGURE.match(para.text) and (target := _awaiting_figure(out, notes, lookback)) is not None:
+            out[target] = concat([out[target], para], " ")
+            continue
         if para.text[:1].islower() or para.text[:1] in "(£–":
             target = None
             last_body = next((j for j in range(len(out) - 1, -1, -1) if not is_footnote(out[j], notes)), None)
@@ -329,6 +332,33 @@ def merge_broken_sentences(
                 continue
         out.append(para)
     return out
+
+
+_AWAITS_FIGURE = re.compile(r"\s(?:in|to|from|of|by|at|than|between|and|with|since|until|was|were|is|are)$")
+
+
+def _awaiting_figure(out: list[CleanText], notes: set[int], lookback: int) -> int | None:
+    """The body paragraph a paragraph opening with a figure continues, if any.
+
+    "... fallen from 147,791 in 2006/2007 to 32,949 in" / "How Youth Offending Services
+    are configured" / "2015/2016: a reduction of 78%)": a heading set into the page cut
+    the sentence. Only a sentence cut right after a word that must be followed by
+    something ("in", "to", "than") is continued; key-facts labels ("Number of CRCs")
+    are not.
+    """
+    seen = 0
+    for j in range(len(out) - 1, -1, -1):
+        if is_footnote(out[j], notes):
+            continue
+        seen += 1
+        if seen > lookback:
+            return None
+        text = out[j].text
+        if _SENTENCE_END.search(text):
+            return None
+        if len(text) >= 60 and _AWAITS_FIGURE.search(text):
+            return j
+    return None
 
 
 # A table cell or key figure on a line of its own: "79.1% 75%", "2,718", "68.9% * 100%".

@@ -89,6 +89,19 @@ def test_sentences_cut_by_page_breaks_are_joined(originals):
     assert "reduced by 42% over the first four years of our youth inspection series" in ct.text
 
 
+def test_a_sentence_cut_by_a_heading_before_a_figure_is_joined_and_key_facts_are_not():
+    raw = ("Caseloads have fallen dramatically (from 147,791 in 2006/2007 to 32,949 in\n\n"
+           "How Youth Offending Services are configured\n\n2015/2016: a reduction of 78%).\n\n"
+           "Probation Services\n\n262,347 Number of offenders supervised, 30 June 2017\n\n"
+           "21 Number of CRCs\n\n8 Number of CRC owners\n\n")
+    ct = clean(raw)
+    assert "to 32,949 in 2015/2016: a reduction of 78%)." in ct.text
+    assert "How Youth Offending Services are configured" in ct.text
+    assert "\n\n21 Number of CRCs\n\n8 Number of CRC owners" in ct.text
+    start = ct.text.index("2015/2016: a")
+    assert raw[slice(*ct.original_span(start, start + 9))] == "2015/2016"
+
+
 def test_pull_quotes_repeating_body_text_appear_once(originals):
     ct = clean(originals[ANNUAL])
     assert ct.text.count("Youth offending and probation services can make a big difference") == 1
