@@ -265,6 +265,9 @@ def lowercase_words(texts: list[str], sample: int = 20_000) -> frozenset[str]:
     return frozenset(w for t in texts[::step] for w in re.findall(r"\b[a-z]+\b", t))
 
 
+_POST_OF = re.compile(r"\b(?:Head|Director|Minister|Secretary|Chair|Commissioner|Governor|Inspector)\s+of\s+(?:the\s+)?$")
+
+
 def _name_candidates(sentence: str, question_words: set[str],
                      common_words: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Proper-name runs, split where the question's own words stand.
@@ -313,6 +316,17 @@ def _name_candidates(sentence: str, question_words: set[str],
         for run in (whole, stripped):
             if len(run) > 1 and run not in segments:
                 segments.append(run)
+        # A person's name after the post it follows: "Chief Inspector of Probation Justin Russell",
+        # "Head of Communications Catherine Chan".
+        for seg in list(segments):
+            while seg and seg[0][2] in _CONNECTORS:
+                seg = seg[1:]
+            common = [i for i, w in enumerate(seg) if w[2].lower() in common_words and w[2] not in _HONORIFICS]
+            if seg and _POST_OF.search(sentence[:seg[0][0]]):
+                common.append(0)
+            tail = seg[max(common) + 1:] if common else []
+            if len(tail) >= 2 and tail not in segments and _looks_like_person(" ".join(w[2] for w in tail), common_words):
+                segments.append(tail)
         for seg in segments:
             while seg and seg[0][2] in _CONNECTORS:
                 seg = seg[1:]
@@ -358,9 +372,20 @@ def _echoes(name: str, question_words: frozenset[str]) -> bool:
     return bool(words) and all(w in question_words or w.rstrip("s") in question_words for w in words)
 
 
-def _looks_like_person(name: str) -> bool:
+# "Who was the Director of the NPS?" asks for the person holding a post, never a body.
+_ASKS_POST_HOLDER = re.compile(
+    r"(?i)^\s*who\s+(?:was|is|were|are|became|has been|had been|will be)\b.*\b(?:director|chief inspector|inspector|minister|secretary|manager|head|chair(?:man|woman)?"
+    r"|commissioner|governor|ombudsman|chief executive|officer|spokes(?:man|woman|person)|(?:press|media) contact)\b")
+
+
+def _looks_like_person(name: str, common_words: frozenset[str] = frozenset()) -> bool:
+    """Two to four capitalised words, none an organisation's, a connector, an acronym or, apart from
+    a title, a word the library also writes in lower case ("Probation" of "Chief Inspector of
+    Probation Justin Russell", "Under Section")."""
     words = name.split()
-    return 2 <= len(words) <= 4 and not any(w in _ORG_WORDS or w.isupper() for w in words)
+    return 2 <= len(words) <= 4 and not any(
+        w in _ORG_WORDS or w in _CONNECTORS or w.isupper()
+        or w not in _HONORIFICS and w.lower() in common_words for w in words)
 
 
 _NOT_A_FIGURE = re.compile(
@@ -659,6 +684,7 @@ def _value_score(
     head: str | None = None,
     subset_total: bool = False,
     asked_years: frozenset[int] = frozenset(),
+    common_words: frozenset[str] = frozenset(),
 ) -> float:
     if sentence_terms is not None:
         score = _attribution(sentence, (value[0], value[1]), sentence_terms)
@@ -685,7 +711,11 @@ def _value_score(
     if value[2][:1].isdigit() or value[2][:1] == "£":
         score += 0.3  # figures over number words: "10 inspections" rather than "one NPS division"
     if person is not None and value[2][:1].isupper():
-        score += 1.0 if _looks_like_person(value[2]) == person else 0.0
+        # Strict about persons only when one is asked for: "North London" is no person, but
+        # it is no better an answer to "Which CRC ...?" for that.
+        score += 1.0 if _looks_like_person(value[2], common_words if person else frozenset()) == person else 0.0
+        if person and _POST_OF.search(sentence[:value[0]]):
+            score -= 1.0  # "Communications Catherine Chan" starts with the post: "Head of Communications"
         words = [w.lower().strip(",") for w in value[2].split() if not w.isdigit()]  # "... Act 2014"
         if words and words[-1].rstrip("s") in type_nouns:
             score += 1.5  # "Which panel ...?" -> "... Advisory Panel"; "which local units" -> "... Delivery Units"
@@ -697,7 +727,7 @@ def _value_score(
             score -= 1.5 * echoes / len(content)
         if _NAME_GOES_ON.match(sentence, value[1]):
             score -= FRAGMENT_PENALTY  # "HM Prison" of "HM Prison and Probation Service"
-        if _tail_of_name(sentence, value[0]) and not (person and _looks_like_person(value[2])):
+        if _tail_of_name(sentence, value[0]) and not (person and _looks_like_person(value[2], common_words)):
             # "Ombudsman" of "Prison and Probation Ombudsman", "Cymru" of "YJB Cymru"; a person's
             # name after a title stays whole ("Head of Communications Catherine Chan").
             score -= FRAGMENT_PENALTY
@@ -747,6 +777,7 @@ def extract_answer(
     asks_change = bool(_CHANGE_QUESTION.search(question))
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None
+    post_holder = kind == "name" and bool(_ASKS_POST_HOLDER.search(question))
     if kind == "name":
         person = bool(re.match(r"(?i)\s*(who|whom)\b", question)) or bool(re.search(r"(?i)\bwhich (individual|person)", question))
     # Figures are told apart by the rarer words that describe each; names and dates keep plain
@@ -803,7 +834,7 @@ def extract_answer(
                 values,
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
                                             items_asked, sentence_terms, asked_side, head, subset_total,
-                                            asked_years), -c[0]),
+                                            asked_years, common_words), -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not
             # answered by it, and a question about a change is answered by nothing else.
@@ -834,6 +865,6 @@ def extract_answer(
     score, rank, s, e, (vs, ve, vtext), _ = best
     sentence = hits[rank - 1].chunk.text[s:e]
     # A veto, not a penalty: as a penalty the selector fell back on other years' figures (dev).
-    if names_other_period(question, sentence):
+    if names_other_period(question, sentence) or (post_holder and not _looks_like_person(vtext, common_words)):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))

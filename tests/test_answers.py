@@ -211,6 +211,20 @@ def test_a_persons_name_stops_before_their_job_title_and_since_when_asks_for_a_d
     assert question_kind("Since when had the Target Operating Model not been updated?") == "date"
 
 
+def test_a_post_is_held_by_a_person_named_after_it_and_never_by_a_body_or_place():
+    common = frozenset({"probation", "services", "board", "women"})
+    said = "Chief Inspector of Probation Justin Russell said: London CRC continues to improve."
+    assert _answer_from(said, "Who was the chief inspector when London CRC was inspected?", common) == "Justin Russell"
+    contact = "For media enquiries, please contact Head of Communications Catherine Chan on 07889 405930."
+    assert _answer_from(contact, "Who is the media contact for the report?", common) == "Catherine Chan"
+    board = "The Director of the NPS is the HMPPS Board lead on women, responsible for community interventions."
+    assert _answer_from(board, "Who was the Director of the National Probation Service?", common) is None
+    place = "There are 21 Community Rehabilitation Companies across England and Wales responsible for supervision."
+    assert _answer_from(place, "Who was the Minister responsible for probation?", common) is None
+    # Not every "who" asks for a post holder: a body can be the answer to "Who owns ...?".
+    assert _answer_from("London CRC is owned by MTC, a private company.", "Who owns London CRC?", common) == "MTC"
+
+
 def test_a_question_about_publication_is_answered_by_when_the_report_is_available():
     text = ("Fieldwork for this inspection took place in April and May 2019. "
             "The report is available at on 21 August 2019 00.01.")
