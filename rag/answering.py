@@ -480,6 +480,7 @@ def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
     return found.get(kind, [])
 
 
+_ASKS_EXISTING = re.compile(r"(?i)\bhow many\b[^?]*\b(?:are|were|was|is)\s+there\b")
 _VAGUE_ONE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|no more than)\s+$")
 _COUNTED_PHRASE = re.compile(
     r"(?i)\b(?:how many|number of|share of|proportion of|percentage of|how much)\s+((?:\S+\s*){1,3})")
@@ -775,6 +776,7 @@ def extract_answer(
     asked_years = years_in(question)
     question_tokens = frozenset(tokenize(question))
     asks_change = bool(_CHANGE_QUESTION.search(question))
+    asks_existing = bool(_ASKS_EXISTING.search(question))
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None
     post_holder = kind == "name" and bool(_ASKS_POST_HOLDER.search(question))
@@ -820,7 +822,10 @@ def extract_answer(
             fallback_penalty = 0.0
             if not values and kind in _FALLBACK:
                 # "In how many cases..." is often answered by a share: "in just 32 per cent of cases".
-                values = [c for c in candidates(sentence, _FALLBACK[kind]) if c[2].lower() not in question_values]
+                # Not a change ("reduced by 42%") unless one is asked for, and never for "how many
+                # ... were there?", which asks how many things exist.
+                values = [c for c in candidates(sentence, _FALLBACK[kind]) if c[2].lower() not in question_values
+                          and not asks_existing and (asks_change or not is_change(sentence, c))]
                 fallback_penalty = 0.1
             if not values:
                 continue

@@ -211,6 +211,16 @@ def test_a_persons_name_stops_before_their_job_title_and_since_when_asks_for_a_d
     assert question_kind("Since when had the Target Operating Model not been updated?") == "date"
 
 
+def test_a_count_falls_back_on_a_share_but_not_on_a_change_or_for_how_many_there_were():
+    share = "Inspectors found the plan sufficient in just 32 per cent of cases."
+    assert _answer_from(share, "In how many cases was the plan sufficient?") == "32 per cent"
+    change = "Youth offending has reduced by 42% over the first four years of the youth inspections."
+    assert _answer_from(change, "How many youth offending teams were rated inadequate in the inspections?") is None
+    assert _answer_from(change, "By how much has youth offending reduced over four years?") == "42%"
+    teams = "Most youth offending teams, 60% of them, work with the local police."
+    assert _answer_from(teams, "How many youth offending teams were there?") is None
+
+
 def test_a_post_is_held_by_a_person_named_after_it_and_never_by_a_body_or_place():
     common = frozenset({"probation", "services", "board", "women"})
     said = "Chief Inspector of Probation Justin Russell said: London CRC continues to improve."
