@@ -328,7 +328,9 @@ def merge_broken_sentences(
                         target = j
                         break
             if target is not None:
-                out[target] = concat([out[target], para], " ")
+                # "non-" / "compliance" is one word again: "non-compliance".
+                sep = "" if re.search(r"[a-z]-$", out[target].text) else " "
+                out[target] = concat([out[target], para], sep)
                 continue
         out.append(para)
     return out

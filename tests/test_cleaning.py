@@ -126,12 +126,13 @@ def test_table_rows_and_key_facts_keep_each_figure_with_its_label():
     table = ("Figure 8\n\nCRC measures Rating Target\n\nSCH9 AA – Percentage of offender surveys that are\npositive\n\n"
              "79.1% 75%\n\nSCH9 AC – Percentage of offenders in settled accommodation\n\n67.2% 90%\n\n")
     facts = ("Probation Services\n\n262,347 \nNumber of offenders \n\nsupervised, 30 June 2017\n\n21 \n\n"
-             "Number of CRCs\n\n2,718 \n\nNumber of cases examined\n\n")
+             "Number of CRCs\n\n2,718 \n\nNumber of cases examined\n\n73% \nSufficient responses to non-\n\ncompliance\n\n")
     text = clean(table + facts).text
     assert "Percentage of offender surveys that are positive 79.1% 75%" in text
     assert "settled accommodation 67.2% 90%" in text
     assert "262,347 Number of offenders supervised, 30 June 2017" in text
     assert "21 Number of CRCs" in text and "2,718 Number of cases examined" in text
+    assert "73% Sufficient responses to non-compliance" in text
 
 
 def test_chart_columns_and_page_numbers_stay_apart_from_labels():
