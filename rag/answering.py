@@ -483,7 +483,8 @@ def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
 _ASKS_EXISTING = re.compile(r"(?i)\bhow many\b[^?]*\b(?:are|were|was|is)\s+there\b")
 _VAGUE_ONE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|no more than)\s+$")
 _COUNTED_PHRASE = re.compile(
-    r"(?i)\b(?:how many|number of|share of|proportion of|percentage of|how much)\s+((?:\S+\s*){1,3})")
+    r"(?i)\b(?:how many|number of|share of|proportion of|percentage of|how much)\s+(?:of\s+(?:the|its|their)\s+)?"
+    r"((?:\S+\s*){1,3})")
 
 
 def focus_terms(question: str) -> set[str]:

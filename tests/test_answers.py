@@ -11,6 +11,8 @@ from rag.answering import (
     _content_terms,
     candidates,
     extract_answer,
+    focus_head,
+    focus_terms,
     periods_in,
     question_kind,
     years_in,
@@ -456,6 +458,14 @@ def test_the_head_noun_of_the_counted_thing_beats_its_modifiers():
     text = "There are just over 100 hostels (‘approved premises’) in England and Wales, and almost 2,300 beds."
     assert _answer_from(text, "Roughly how many approved premises beds were there in England and Wales?") == "2,300"
     assert _answer_from(text, "Roughly how many approved premises were there in England and Wales?") == "100"
+
+
+def test_in_how_many_of_the_x_the_counted_thing_comes_after_the_partitive():
+    assert (focus_terms("How many of the 21 CRCs were rated good?"), focus_head("How many of the 21 CRCs?")) == (
+        {"21", "crc"}, "crc")
+    text = "Inspectors rated 11 of the 21 CRCs as requiring improvement, and 262,347 offenders were supervised."
+    assert _answer_from(text, "How many of the 21 CRCs were rated as requiring improvement?") == "11"
+    assert _answer_from("262,347 offenders were supervised in 2017.", "How many of the 21 CRCs were rated good?") is None
 
 
 def test_a_stretch_of_a_named_year_is_a_period_not_a_length_of_time():
