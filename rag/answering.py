@@ -654,6 +654,9 @@ def _year_beside(sentence: str, value: tuple[int, int, str]) -> int | None:
 
 # The whole that a subset is counted out of: "eleven of the twenty-one CRCs", "19 of its 22 offices".
 _SUBSET_BEFORE = re.compile(rf"\b(?:\d[\d,]*|{_NUMBER_WORDS})(?:-\w+)?\s+(?:out\s+)?of\s+(?:the|its|their|all)?\s*$", re.I)
+# "How many offices does London CRC have?" asks for all it has: in "19 of its 22 offices", the 22.
+_ASKS_HOLDING = re.compile(
+    r"\bhow many\b.*\b(?:do|does|did)\b.*\b(?:have|has|had)\b(?:\s+(?:in|at|by|during|according)\b[^?]*)?\W*$", re.I)
 _ASKS_TOTAL = re.compile(r"\b(?:total|in all|altogether|overall|all told)\b|\bhow many\b.*\b(?:are|were) there\b", re.I)
 SUBSET_TOTAL_PENALTY = 2.0
 
@@ -685,6 +688,7 @@ def _value_score(
     asked_side: str | None = None,
     head: str | None = None,
     subset_total: bool = False,
+    asks_holding: bool = False,
     asked_years: frozenset[int] = frozenset(),
     common_words: frozenset[str] = frozenset(),
 ) -> float:
@@ -706,7 +710,8 @@ def _value_score(
         near = _year_beside(sentence, value)
         if near is not None:
             score += YEAR_BESIDE_BONUS if near in asked_years else -YEAR_BESIDE_BONUS if sentence_years & asked_years else 0.0
-    if subset_total and _SUBSET_BEFORE.search(sentence[max(0, value[0] - 25): value[0]]):
+    if subset_total and (subset := _SUBSET_BEFORE.search(sentence[max(0, value[0] - 25): value[0]])) and not (
+            asks_holding and re.search(r"(?i)\b(?:its|their)\s*$", subset.group(0))):
         score -= SUBSET_TOTAL_PENALTY  # "19 of its 22 offices": the 22 is the whole, not the ones asked about
     if asked_side and range_side(sentence, value) == asked_side:
         score += 1.0  # "When did the round of inspections end?" -> the second date of "between ... and ..."
@@ -787,6 +792,7 @@ def extract_answer(
     # closeness (on the dev split, weighting by rarity picked title words and wrong months).
     figure_weights = None if kind in ("name", "date") else weights
     subset_total = kind == "count" and not _ASKS_TOTAL.search(question)
+    asks_holding = kind == "count" and bool(_ASKS_HOLDING.search(question))
     asks_publication = kind == "date" and bool(_PUBLICATION.search(question))
     asked_side = "end" if _ASKS_END.search(question) else "start" if _ASKS_START.search(question) else None
     best = None
@@ -839,7 +845,7 @@ def extract_answer(
             value = max(
                 values,
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
-                                            items_asked, sentence_terms, asked_side, head, subset_total,
+                                            items_asked, sentence_terms, asked_side, head, subset_total, asks_holding,
                                             asked_years, common_words), -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not

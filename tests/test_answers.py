@@ -255,6 +255,11 @@ def test_a_count_out_of_a_whole_answers_how_many_and_the_whole_answers_how_many_
     text = "London CRC shares 19 of its 22 offices with the London NPS."
     assert _answer_from(text, "How many offices does London CRC share with the NPS?") == "19"
     assert _answer_from(text, "How many offices does London CRC have in total?") == "22"
+    # What a body has is all of its own: "its 22 offices", but not "the twenty-one CRCs".
+    assert _answer_from(text, "How many offices does London CRC have?") == "22"
+    assert _answer_from(text, "How many offices did London CRC have according to the inspectors?") == "22"
+    owners = "Eleven of the twenty-one CRCs are owned by two companies."
+    assert _answer_from(owners, "How many CRCs do the two companies have?") == "Eleven"
     # "share" as a verb does not make a "how many" question ask for a share.
     assert question_kind("How many offices does London CRC share with the NPS?") == "count"
 
