@@ -24,7 +24,7 @@ of PDF and web extractions generally):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -292,6 +292,18 @@ def _ends_mid_phrase(text: str) -> bool:
     return not _SENTENCE_END.search(text) and bool(re.search(r"(?:(?:^|\s)[a-z][\w’'-]*|[,–-])$", text))
 
 
+def _recent_body(out: list[CleanText], notes: set[int], lookback: int) -> Iterator[int]:
+    """Indices of the last `lookback` body paragraphs, newest first: footnotes interrupt the body."""
+    seen = 0
+    for j in range(len(out) - 1, -1, -1):
+        if is_footnote(out[j], notes):
+            continue
+        seen += 1
+        if seen > lookback:
+            return
+        yield j
+
+
 def merge_broken_sentences(
     paragraphs: list[CleanText], notes: set[int] | None = None, lookback: int = 4
 ) -> list[CleanText]:
@@ -311,22 +323,12 @@ def merge_broken_sentences(
             out[target] = concat([out[target], para], " ")
             continue
         if para.text[:1].islower() or para.text[:1] in "(£–":
-            target = None
-            last_body = next((j for j in range(len(out) - 1, -1, -1) if not is_footnote(out[j], notes)), None)
+            last_body = next(_recent_body(out, notes, 1), None)
             if last_body is not None and _ends_mid_phrase(out[last_body].text):
                 target = last_body
             else:
-                seen = 0
-                for j in range(len(out) - 1, -1, -1):
-                    if is_footnote(out[j], notes):
-                        continue
-                    seen += 1
-                    if seen > lookback:
-                        break
-                    prev = out[j]
-                    if len(prev.text) >= 60 and not _SENTENCE_END.search(prev.text):
-                        target = j
-                        break
+                target = next((j for j in _recent_body(out, notes, lookback)
+                               if len(out[j].text) >= 60 and not _SENTENCE_END.search(out[j].text)), None)
             if target is not None:
                 # "non-" / "compliance" is one word again: "non-compliance".
                 sep = "" if re.search(r"[a-z]-$", out[target].text) else " "
@@ -348,13 +350,7 @@ def _awaiting_figure(out: list[CleanText], notes: set[int], lookback: int) -> in
     something ("in", "to", "than") is continued; key-facts labels ("Number of CRCs")
     are not.
     """
-    seen = 0
-    for j in range(len(out) - 1, -1, -1):
-        if is_footnote(out[j], notes):
-            continue
-        seen += 1
-        if seen > lookback:
-            return None
+    for j in _recent_body(out, notes, lookback):
         text = out[j].text
         if _SENTENCE_END.search(text):
             return None
