@@ -115,7 +115,7 @@ CHANGE_PENALTY = 0.2
 _YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s?[/–-]\s?(\d{2,4}))?\b")
 
 
-_CHANGE_WORDS = (r"ris\w*|rose|increas\w*|fall\w*|fell|drop\w*|reduc\w*|decreas\w*|declin\w*|cut|grow\w*|grew"
+_CHANGE_WORDS = (r"ris(?:e|es|en|ing)|rose|increas\w*|fall\w*|fell|drop\w*|reduc\w*|decreas\w*|declin\w*|cut|grow\w*|grew"
                  r"|up|down|higher|lower|more|less|fewer|improv\w*|change\w*")
 # "has risen by 20%", "a reduction of 84%", "an 85% reduction", "up 12%".
 _CHANGE_BEFORE = re.compile(rf"\b(?:{_CHANGE_WORDS})\b(?:\s+\w+){{0,2}}\s+(?:by|of)\s*$|\b(?:up|down)\s*$", re.I)
@@ -123,7 +123,7 @@ _CHANGE_AFTER = re.compile(rf"^\s*(?:{_CHANGE_WORDS})\b", re.I)
 # "What did the number rise to?" asks for the level reached, not the change.
 _CHANGE_QUESTION = re.compile(rf"\bby how much\b|\bhow much did\b|\b(?:{_CHANGE_WORDS})\b(?!\s+to\b)", re.I)
 # Only verbs: "up to 50 cases" or "more to do" asks for no level reached.
-_LEVEL_REACHED = (r"|\b(?:ris\w*|rose|increas\w*|fall\w*|fell|drop\w*|reduc\w*|decreas\w*|declin\w*|grow\w*|grew"
+_LEVEL_REACHED = (r"|\b(?:ris(?:e|es|en|ing)|rose|increas\w*|fall\w*|fell|drop\w*|reduc\w*|decreas\w*|declin\w*|grow\w*|grew"
                   r"|climb\w*)\s+to\b|\breach\w*")
 
 
@@ -798,7 +798,8 @@ def extract_answer(
     best = None
     for hit in hits[:max_passages]:
         text = hit.chunk.text
-        header = headers.get(hit.chunk.doc, "")
+        # A key-facts line is read under its page's heading, as it was indexed.
+        header = f"{headers.get(hit.chunk.doc, '')}\n{hit.chunk.section}"
         header_tokens = token_set(header)
         passage_cov = _coverage(terms, weights, token_set(text), header_tokens)
         # A question about another year than the report's, that the passage never names,
@@ -826,6 +827,10 @@ def extract_answer(
                 lead_tokens = frozenset()
             values = [c for c in candidates(sentence, kind, question_words, common_words)
                       if c[2].lower() not in question_values and not (kind == "name" and _echoes(c[2], question_words))]
+            if hit.chunk.fact and s == 0 and kind == "count" and not values:
+                # A key-facts line opens with its figure ("151 Number of YOTs"), not a footnote's number.
+                values = [c for c in candidates(sentence, "number")[:1]
+                          if c[0] == 0 and c[2][-1].isdigit() and c[2].lower() not in question_values]
             fallback_penalty = 0.0
             if not values and kind in _FALLBACK:
                 # "In how many cases..." is often answered by a share: "in just 32 per cent of cases".

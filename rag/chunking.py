@@ -31,6 +31,8 @@ class Chunk:
     clean_start: int  # span in the cleaned text
     clean_end: int
     text: str  # cleaned passage text, as shown to users
+    fact: bool = False  # a key-facts line: a figure, then the label that says what it counts
+    section: str = ""  # the heading a key-facts line sits under, indexed with it
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -47,8 +49,85 @@ def context_header(doc: Document) -> str:
     return " | ".join(parts)
 
 
-def with_context(header: str, text: str) -> str:
-    return f"{header}\n{text}"
+def with_context(header: str, text: str, section: str = "") -> str:
+    return f"{header}\n{section}\n{text}" if section else f"{header}\n{text}"
+
+
+def indexed_text(header: str, chunk: Chunk) -> str:
+    """What both retrievers see of a chunk: its text under its document's and section's names."""
+    return with_context(header, chunk.text, chunk.section)
+
+
+# A key-facts line: a figure, then the label that says what it counts ("151 Number of YOTs").
+_FACT = re.compile(r"(?:£\s?)?\d[\d,]*(?:\.\d+)?%?\s+[A-Z‘'“(]")
+_FACT_MAX_CHARS = 120
+_FACTS_MIN = 3  # fewer such lines in a row are prose that happens to open with a figure
+_WRAP_MAX_CHARS = 30  # the wrapped end of a label the layout put on its own line
+_HEADING = re.compile(r"[A-Z][^.!?:;]{2,60}")
+
+
+@dataclass(frozen=True)
+class FactList:
+    """A run of key-facts lines (start, end of each, in the cleaned text) and its heading."""
+
+    facts: tuple[tuple[int, int], ...]
+    section: str
+
+    @property
+    def start(self) -> int:
+        return self.facts[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.facts[-1][1]
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text)]
+
+
+def _is_fact(line: str) -> bool:
+    return len(line) <= _FACT_MAX_CHARS and _FACT.match(line) is not None and not line.endswith(".")
+
+
+def fact_lists(text: str) -> list[FactList]:
+    """Runs of key-facts lines, each line to be its own chunk.
+
+    A report's key-facts page puts a dozen unrelated figures side by side; as one
+    chunk, no single question matches it well (MiniLM ranked the probation page
+    210th for a near-verbatim question). One line per chunk, indexed under the
+    page's heading, is what a question about one of those figures matches.
+    """
+    paras = _paragraphs(text)
+    found: list[FactList] = []
+    i = 0
+    while i < len(paras):
+        if not _is_fact(text[slice(*paras[i])]):
+            i += 1
+            continue
+        facts, j = [], i
+        while j < len(paras) and _is_fact(text[slice(*paras[j])]):
+            end = paras[j][1]
+            nxt = j + 1
+            # A short line between two facts finishes the first one's label.
+            if (nxt + 1 < len(paras) and len(text[slice(*paras[nxt])]) <= _WRAP_MAX_CHARS
+                    and not _is_fact(text[slice(*paras[nxt])]) and _is_fact(text[slice(*paras[nxt + 1])])):
+                end, nxt = paras[nxt][1], nxt + 1
+            facts.append((paras[j][0], end))
+            j = nxt
+        if len(facts) >= _FACTS_MIN:
+            found.append(FactList(tuple(facts), _heading_before(text, paras[:i])))
+        i = max(j, i + 1)
+    return found
+
+
+def _heading_before(text: str, earlier: list[tuple[int, int]]) -> str:
+    """The nearest short title-like paragraph before a list, skipping page numbers and debris."""
+    for s, e in reversed(earlier[-3:]):
+        para = text[s:e]
+        if _HEADING.fullmatch(para):
+            return para
+    return ""
 
 
 def chunk_document(
@@ -80,23 +159,42 @@ def chunk_document(
         strip_whitespace=True,
     )
     text_all = cleaned.text
-    chunks: list[Chunk] = []
-    for piece in splitter.create_documents([text_all]):
+    spans: list[tuple[int, int, bool, str]] = []
+    floor = 0
+    for facts in [*fact_lists(text_all), None]:
+        upto = facts.start if facts else len(text_all)
+        spans += _prose_spans(text_all, floor, upto, splitter, overlap, count_tokens)
+        if facts:
+            spans += [(s, e, True, facts.section) for s, e in facts.facts]
+            floor = facts.end
+    return [
+        Chunk(first_id + n, doc.doc, *cleaned.original_span(cs, ce), cs, ce, text_all[cs:ce], fact, section)
+        for n, (cs, ce, fact, section) in enumerate(spans)
+    ]
+
+
+def _prose_spans(
+    text_all: str, lo: int, hi: int, splitter: RecursiveCharacterTextSplitter, overlap: int,
+    count_tokens: Callable[[str], int],
+) -> list[tuple[int, int, bool, str]]:
+    """Chunk spans of text_all[lo:hi], each after the first reaching back by the overlap."""
+    part = text_all[lo:hi]
+    spans: list[tuple[int, int, bool, str]] = []
+    for piece in splitter.create_documents([part]) if part.strip() else []:
         text = piece.page_content
         cs = piece.metadata["start_index"]
-        if cs < 0 or text_all[cs : cs + len(text)] != text:
-            cs = text_all.find(text)
-        ce = cs + len(text)
-        if chunks and overlap:
-            cs = _extend_back(text_all, cs, overlap, count_tokens)
-        start, end = cleaned.original_span(cs, ce)
-        chunks.append(Chunk(first_id + len(chunks), doc.doc, start, end, cs, ce, text_all[cs:ce]))
-    return chunks
+        if cs < 0 or part[cs : cs + len(text)] != text:
+            cs = part.find(text)
+        cs, ce = lo + cs, lo + cs + len(text)
+        if spans and overlap:
+            cs = _extend_back(text_all, cs, overlap, count_tokens, floor=lo)
+        spans.append((cs, ce, False, ""))
+    return spans
 
 
-def _extend_back(text: str, start: int, overlap: int, count_tokens: Callable[[str], int]) -> int:
+def _extend_back(text: str, start: int, overlap: int, count_tokens: Callable[[str], int], floor: int = 0) -> int:
     """The earliest sentence (or else word) start before `start` within `overlap` tokens."""
-    window_start = max(0, start - overlap * 8)
+    window_start = max(floor, start - overlap * 8)
     best = start
     for m in re.finditer(r"(?<=[.!?;:])\s+(?=\S)|\n\n(?=\S)", text[window_start:start]):
         pos = window_start + m.end()
@@ -114,6 +212,6 @@ def check_token_limit(
 ) -> None:
     """Refuse to index a chunk the model would truncate."""
     for c in chunks:
-        n = count_tokens(with_context(headers[c.doc], c.text)) + SPECIAL_TOKENS
+        n = count_tokens(indexed_text(headers[c.doc], c)) + SPECIAL_TOKENS
         if n > max_tokens:
             raise ValueError(f"chunk {c.id} of {c.doc} has {n} tokens, over the model's {max_tokens}")

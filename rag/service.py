@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.answering import extract_answer, lowercase_words, warm_figures
-from rag.chunking import context_header
+from rag.chunking import context_header, indexed_text
 from rag.corpus import Document, scan_library
 from rag.embedding import Encoder, encoder_for
 from rag.errors import BadQuestion, DocumentError, NoMatchingDocuments, UnknownDocument, listing, shown
@@ -218,7 +218,7 @@ class QAService:
 
 def build_search_index(stored: StoredIndex, documents: dict[str, Document]) -> SearchIndex:
     headers = {d.doc: context_header(d) for d in documents.values()}
-    texts = [f"{headers[c.doc]}\n{c.text}" for c in stored.chunks]
+    texts = [indexed_text(headers[c.doc], c) for c in stored.chunks]
     years = np.array([documents[c.doc].year or 0 for c in stored.chunks], dtype=np.int32)
     return SearchIndex(
         faiss_index=stored.faiss_index,

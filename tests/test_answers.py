@@ -106,9 +106,9 @@ def test_the_lower_case_vocabulary_is_read_from_a_bounded_even_sample():
     assert len(read) == 10 and "waaa" in read and "waab" not in read and "wajj" not in read
 
 
-def _answer_from(text: str, question: str, common_words: frozenset[str] = frozenset()) -> str | None:
+def _answer_from(text: str, question: str, common_words: frozenset[str] = frozenset(), fact: bool = False) -> str | None:
     """The answer extract_answer picks when `text` is the only passage (no abstention threshold)."""
-    hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
+    hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text, fact), 1.0, 1)]
     bm25 = BM25.build([text, "Probation services in England.", "Inspections of youth offending."])
     return extract_answer(question, hits, bm25, {}, 0.0, common_words=common_words).answer
 
@@ -350,6 +350,19 @@ def test_figures_that_measure_a_change_are_told_from_levels():
     assert change("an 85% reduction in the ten years", "85%")
     assert not change("the proportion has remained stable, at 0.2%.", "0.2%")
     assert not change("in just 32 per cent of cases", "32 per cent")
+
+
+def test_a_question_about_risk_does_not_ask_for_a_change():
+    text = ("Sufficient work to manage the risk of harm was done in 72% of cases. "
+            "The share of cases where sufficient work was done to manage the risk of harm has risen by 10%.")
+    assert _answer_from(text, "In what share of cases was sufficient work done to manage the risk of harm?") == "72%"
+    assert _answer_from(text, "By how much has sufficient work to manage the risk of harm risen?") == "10%"
+
+
+def test_a_key_facts_line_opens_with_its_figure_where_a_footnote_opens_with_its_number():
+    line = "151 Number of YOTs"
+    assert _answer_from(line, "How many YOTs were there?", fact=True) == "151"
+    assert _answer_from(line, "How many YOTs were there?") is None  # "16 Source: ..." is a footnote
 
 
 def test_the_counted_thing_right_after_a_figure_picks_it_among_several():

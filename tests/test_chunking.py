@@ -39,3 +39,44 @@ def test_every_chunk_carries_its_document_context():
     doc = next(d for d in load_corpus(SEEDS) if d.doc.startswith("003_"))
     header = context_header(doc)
     assert "London" in header and "2019" in header and "HM Inspectorate of Probation" in header
+
+
+KEY_FACTS = (
+    "The inspectorate reports on probation.\n\n"
+    "Youth Offending Services\n\n"
+    "151 Number of YOTs\n\n"
+    "16 Number of ‘Quality & Impact’\n\n"
+    "inspections\n\n"
+    "71% Sufficient planning to manage the risk of harm to the public\n\n"
+    "YOTs work with partners from police, health and education. They are overseen by the Youth Justice Board."
+)
+
+
+def test_key_facts_lines_are_found_with_their_heading_and_wrapped_labels():
+    from rag.chunking import fact_lists
+
+    (facts,) = fact_lists(KEY_FACTS)
+    assert facts.section == "Youth Offending Services"
+    assert [KEY_FACTS[s:e] for s, e in facts.facts] == [
+        "151 Number of YOTs",
+        "16 Number of ‘Quality & Impact’\n\ninspections",
+        "71% Sufficient planning to manage the risk of harm to the public",
+    ]
+    # Two figure-led paragraphs are prose, and a sentence is no label.
+    assert fact_lists("12 Cases were seen.\n\n14 Staff were interviewed.\n\n3 Offices were visited.") == []
+    assert fact_lists("151 Number of YOTs\n\n16 Number of inspections") == []
+
+
+def test_each_key_fact_is_a_chunk_indexed_under_its_heading(encoder):
+    from rag.chunking import indexed_text
+    from rag.corpus import Document
+
+    doc = Document(doc="d.txt", title="Annual report", date="", publisher="", text=KEY_FACTS, sha256="0")
+    chunks = chunk_document(doc, clean(KEY_FACTS), encoder.count_tokens, 256, 48)
+    facts = [c for c in chunks if c.fact]
+    assert [c.text for c in facts][0] == "151 Number of YOTs"
+    assert len(facts) == 3 and {c.section for c in facts} == {"Youth Offending Services"}
+    assert indexed_text("Annual report", facts[0]) == "Annual report\nYouth Offending Services\n151 Number of YOTs"
+    # The prose after the list starts after it: no chunk repeats a fact by reaching back.
+    after = chunks[-1]
+    assert not after.fact and after.text.startswith("YOTs work with partners")
