@@ -810,7 +810,9 @@ def extract_answer(
             known = years_in(text) | years_in(header) | ({doc_year} if doc_year else set())
             if not asked_years & known:
                 year_penalty = 1.0
-        names_focus = not focus or kind not in _FOCUSED_KINDS or bool(focus & (token_set(text) | header_tokens))
+        # A key-facts label names what a share measures, not its base ("72% Sufficient planning ..." of cases).
+        names_focus = (not focus or kind not in _FOCUSED_KINDS or bool(focus & (token_set(text) | header_tokens))
+                       or (hit.chunk.fact and kind == "percent"))
         prev_tokens: frozenset[str] = frozenset()
         lead_tokens: frozenset[str] = frozenset()
         for s, e in split_sentences(text):
