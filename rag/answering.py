@@ -618,17 +618,23 @@ _PUBLICATION = re.compile(r"(?i)\b(?:publish\w*|publication|released?|launch\w*|
 PUBLICATION_BONUS = 0.3
 
 
+_IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women"})
+_NUMBER_OF = re.compile(r"^\s*(?:(?:total|average)\s+)?number\s+of\s+", re.I)
+
+
 def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
     """The plural nouns a figure counts: "eight recommendations to ...", "29,000 low and medium-risk offenders"."""
     words = []
     following = sentence[value[1]: value[1] + 60].lstrip(")")  # "less than half (43 per cent) of jobs"
     if PATTERNS["percent"].fullmatch(value[2]):
         following = re.sub(r"^\s*of\s+(?:the\s+|all\s+|our\s+)?", " ", following)  # "32 per cent of cases"
+    following = _NUMBER_OF.sub(" ", following)  # a key-facts label: "151 Number of YOTs"
     for w in re.findall(r"[A-Za-z][\w'’-]*|[^\w\s]", following)[:4]:
         if not w[0].isalpha() or w.lower() in _COUNTED_STOP:
             break
         words.append(w)
-    return [w for w in words if re.search(r"[^su]s$", w)]  # the loop already stopped at function words
+    # The loop already stopped at function words.
+    return [w for w in words if re.search(r"[^su]s$", w) or w.lower() in _IRREGULAR_PLURALS]
 
 
 def _counts_something_else(sentence: str, value: tuple[int, int, str], question_tokens: frozenset[str],
@@ -799,7 +805,7 @@ def extract_answer(
     for hit in hits[:max_passages]:
         text = hit.chunk.text
         # A key-facts line is read under its page's heading, as it was indexed.
-        header = f"{headers.get(hit.chunk.doc, '')}\n{hit.chunk.section}"
+        header = f"{headers.get(hit.chunk.doc, '')}\n{hit.chunk.context}"
         header_tokens = token_set(header)
         passage_cov = _coverage(terms, weights, token_set(text), header_tokens)
         # A question about another year than the report's, that the passage never names,

@@ -32,7 +32,9 @@ class Chunk:
     clean_end: int
     text: str  # cleaned passage text, as shown to users
     fact: bool = False  # a key-facts line: a figure, then the label that says what it counts
-    section: str = ""  # the heading a key-facts line sits under, indexed with it
+    # What a key-facts line is indexed with besides its document header: the page's
+    # heading and the long forms of its abbreviations ("YOTs: Youth Offending Teams").
+    context: str = ""
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -49,13 +51,13 @@ def context_header(doc: Document) -> str:
     return " | ".join(parts)
 
 
-def with_context(header: str, text: str, section: str = "") -> str:
-    return f"{header}\n{section}\n{text}" if section else f"{header}\n{text}"
+def with_context(header: str, text: str, context: str = "") -> str:
+    return f"{header}\n{context}\n{text}" if context else f"{header}\n{text}"
 
 
 def indexed_text(header: str, chunk: Chunk) -> str:
-    """What both retrievers see of a chunk: its text under its document's and section's names."""
-    return with_context(header, chunk.text, chunk.section)
+    """What both retrievers see of a chunk: its text under its document's (and page's) names."""
+    return with_context(header, chunk.text, chunk.context)
 
 
 # A key-facts line: a figure, then the label that says what it counts ("151 Number of YOTs").
@@ -121,6 +123,32 @@ def fact_lists(text: str) -> list[FactList]:
     return found
 
 
+_DEFINED = re.compile(r"((?:[A-Z][\w’'-]*\s+(?:(?:and|of|for|the)\s+)?){1,7})\(([A-Z]{2,7})s?\)")
+_ABBREVIATION = re.compile(r"\b([A-Z]{2,7})s?\b")
+
+
+def glossary(text: str) -> dict[str, str]:
+    """Abbreviations a report defines, by the initials of the words before them:
+    'Full Joint Inspections (FJI)' -> {'FJI': 'Full Joint Inspections'}. The first definition wins."""
+    found: dict[str, str] = {}
+    for m in _DEFINED.finditer(text):
+        words, abbreviation = m.group(1).split(), m.group(2)
+        for start in range(len(words)):
+            long_form = words[start:]
+            initials = "".join(w[0] for w in long_form if w not in ("and", "of", "for", "the"))
+            if initials == abbreviation and long_form[0][0].isupper():
+                found.setdefault(abbreviation, " ".join(long_form))
+                break
+    return found
+
+
+def fact_context(section: str, line: str, abbreviations: dict[str, str]) -> str:
+    """A key-facts line's heading, then the long forms of the abbreviations its terse label uses
+    ('151 Number of YOTs' is asked about as 'Youth Offending Teams')."""
+    long_forms = dict.fromkeys(abbreviations[a] for a in _ABBREVIATION.findall(line) if a in abbreviations)
+    return "\n".join([section, *long_forms]).strip()
+
+
 def _heading_before(text: str, earlier: list[tuple[int, int]]) -> str:
     """The nearest short title-like paragraph before a list, skipping page numbers and debris."""
     for s, e in reversed(earlier[-3:]):
@@ -160,16 +188,18 @@ def chunk_document(
     )
     text_all = cleaned.text
     spans: list[tuple[int, int, bool, str]] = []
+    abbreviations: dict[str, str] = {}
     floor = 0
     for facts in [*fact_lists(text_all), None]:
         upto = facts.start if facts else len(text_all)
         spans += _prose_spans(text_all, floor, upto, splitter, overlap, count_tokens)
         if facts:
-            spans += [(s, e, True, facts.section) for s, e in facts.facts]
+            abbreviations = abbreviations or glossary(text_all)
+            spans += [(s, e, True, fact_context(facts.section, text_all[s:e], abbreviations)) for s, e in facts.facts]
             floor = facts.end
     return [
-        Chunk(first_id + n, doc.doc, *cleaned.original_span(cs, ce), cs, ce, text_all[cs:ce], fact, section)
-        for n, (cs, ce, fact, section) in enumerate(spans)
+        Chunk(first_id + n, doc.doc, *cleaned.original_span(cs, ce), cs, ce, text_all[cs:ce], fact, context)
+        for n, (cs, ce, fact, context) in enumerate(spans)
     ]
 
 

@@ -42,7 +42,7 @@ from rag.chunking import Chunk
 from rag.errors import IndexBusy, IndexCorrupt, IndexMissing, IndexStale
 from rag.hashing import sha256_file
 
-FORMAT_VERSION = 8  # 7: "non-" / "compliance" rejoined; 8: key-facts lines are chunks with a section
+FORMAT_VERSION = 9  # 8: key-facts lines are chunks; 9: their context names abbreviations
 CURRENT = "CURRENT"
 FILES = ("vectors.faiss", "chunks.jsonl", "documents.json", "texts.jsonl", "offsets.npz", "sentences.npz")
 REBUILD_HINT = "Rebuild it with `rag build --force` (or `make serve`, which rebuilds a missing, stale or damaged index)."

@@ -363,6 +363,11 @@ def test_a_key_facts_line_opens_with_its_figure_where_a_footnote_opens_with_its_
     line = "151 Number of YOTs"
     assert _answer_from(line, "How many YOTs were there?", fact=True) == "151"
     assert _answer_from(line, "How many YOTs were there?") is None  # "16 Source: ..." is a footnote
+    # "Number of" in a label says what the figure counts.
+    from rag.answering import counted_words
+
+    assert counted_words(line, (0, 3, "151")) == ["YOTs"]
+    assert counted_words("32,848 Number of young people managed by YOTs", (0, 6, "32,848")) == ["people"]
     # A key-facts label names what a share measures, not the cases it is a share of.
     share = "46% Sufficient progress in delivering rehabilitative interventions"
     question = "In what share of cases had enough progress been made in delivering rehabilitative interventions?"

@@ -42,7 +42,7 @@ def test_every_chunk_carries_its_document_context():
 
 
 KEY_FACTS = (
-    "The inspectorate reports on probation.\n\n"
+    "The inspectorate reports on Youth Offending Teams (YOTs) and Full Joint Inspections (FJI).\n\n"
     "Youth Offending Services\n\n"
     "151 Number of YOTs\n\n"
     "16 Number of ‘Quality & Impact’\n\n"
@@ -67,6 +67,15 @@ def test_key_facts_lines_are_found_with_their_heading_and_wrapped_labels():
     assert fact_lists("151 Number of YOTs\n\n16 Number of inspections") == []
 
 
+def test_a_reports_abbreviations_are_read_from_the_initials_before_them():
+    from rag.chunking import glossary
+
+    text = ("Our Full Joint Inspections (FJI) of Youth Offending Teams (YOTs) and the work of "
+            "Her Majesty’s Prison and Probation Service (HMPPS), not the Youth Justice Board (YOT).")
+    assert glossary(text) == {"FJI": "Full Joint Inspections", "YOT": "Youth Offending Teams",
+                              "HMPPS": "Her Majesty’s Prison and Probation Service"}
+
+
 def test_each_key_fact_is_a_chunk_indexed_under_its_heading(encoder):
     from rag.chunking import indexed_text
     from rag.corpus import Document
@@ -75,8 +84,10 @@ def test_each_key_fact_is_a_chunk_indexed_under_its_heading(encoder):
     chunks = chunk_document(doc, clean(KEY_FACTS), encoder.count_tokens, 256, 48)
     facts = [c for c in chunks if c.fact]
     assert [c.text for c in facts][0] == "151 Number of YOTs"
-    assert len(facts) == 3 and {c.section for c in facts} == {"Youth Offending Services"}
-    assert indexed_text("Annual report", facts[0]) == "Annual report\nYouth Offending Services\n151 Number of YOTs"
+    # Under the page's heading, with the long forms of the abbreviations a terse label uses.
+    assert [c.context for c in facts] == ["Youth Offending Services\nYouth Offending Teams"] + ["Youth Offending Services"] * 2
+    assert indexed_text("Annual report", facts[0]) == (
+        "Annual report\nYouth Offending Services\nYouth Offending Teams\n151 Number of YOTs")
     # The prose after the list starts after it: no chunk repeats a fact by reaching back.
     after = chunks[-1]
     assert not after.fact and after.text.startswith("YOTs work with partners")
