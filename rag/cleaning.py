@@ -292,6 +292,13 @@ def _ends_mid_phrase(text: str) -> bool:
     return not _SENTENCE_END.search(text) and bool(re.search(r"(?:(?:^|\s)[a-z][\w’'-]*|[,–-])$", text))
 
 
+def _closes_bracket(text: str, following: str) -> bool:
+    """A paragraph stopped mid-phrase inside a bracket, and a short one closes it."""
+    opened = text.rfind("(")
+    return (opened >= 0 and ")" not in text[opened:] and _ends_mid_phrase(text)
+            and len(following) <= 40 and ")" in following and "(" not in following.split(")")[0])
+
+
 def _recent_body(out: list[CleanText], notes: set[int], lookback: int) -> Iterator[int]:
     """Indices of the last `lookback` body paragraphs, newest first: footnotes interrupt the body."""
     seen = 0
@@ -322,8 +329,12 @@ def merge_broken_sentences(
         if _STARTS_WITH_FIGURE.match(para.text) and (target := _awaiting_figure(out, notes, lookback)) is not None:
             out[target] = concat([out[target], para], " ")
             continue
+        last_body = next(_recent_body(out, notes, 1), None)
+        if last_body is not None and _closes_bracket(out[last_body].text, para.text):
+            # "(Oct 2014 –" / "Sept 2015 cohort)": a bracket left open waits for its close.
+            out[last_body] = concat([out[last_body], para], " ")
+            continue
         if para.text[:1].islower() or para.text[:1] in "(£–":
-            last_body = next(_recent_body(out, notes, 1), None)
             if last_body is not None and _ends_mid_phrase(out[last_body].text):
                 target = last_body
             else:

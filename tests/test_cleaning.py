@@ -133,6 +133,10 @@ def test_table_rows_and_key_facts_keep_each_figure_with_its_label():
     assert "262,347 Number of offenders supervised, 30 June 2017" in text
     assert "21 Number of CRCs" in text and "2,718 Number of cases examined" in text
     assert "73% Sufficient responses to non-compliance" in text
+    # A bracket left open at a line's end waits for the short line that closes it.
+    wrapped = "37.8% Proven 1-year reoffending rate (Oct 2014 –\n\nSept 2015 cohort)\n\n3.4 Average number\n\n"
+    assert "rate (Oct 2014 – Sept 2015 cohort)\n\n3.4" in clean(wrapped).text
+    assert "(see below)\n\nSept" in clean("Figures (see below)\n\nSept 2015 cohort)\n\n").text
 
 
 def test_chart_columns_and_page_numbers_stay_apart_from_labels():
