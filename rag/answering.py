@@ -601,6 +601,25 @@ _ASKS_END = re.compile(r"\b(?:end|ended|ends|finish\w*|until|conclud\w*)\b" + _L
 _ASKS_START = re.compile(r"\b(?:start\w*|begin|began|begun|commenc\w*)\b", re.I)
 
 
+_DATE_RANGE_JOIN = r"\s*(?:–|-|to|until)\s*"
+_ASKS_PERIOD = re.compile(r"(?i)\b(?:what|which)\s+(?:time\s+)?period\b|\bover what\b|\bfrom when\b")
+RANGE_END_PENALTY = 0.2
+YEAR_ONLY_PENALTY = 0.2
+
+
+def date_ranges(sentence: str) -> list[tuple[int, int, str]]:
+    """Two dates joined into one period: "March 2016 – December 2017", "March 2012 to March 2016"."""
+    dates = _typed_candidates(sentence, "date")
+    return [(a[0], b[1], sentence[a[0]:b[1]]) for a, b in zip(dates, dates[1:])
+            if re.fullmatch(_DATE_RANGE_JOIN, sentence[a[1]:b[0]])]
+
+
+def in_date_range(sentence: str, value: tuple[int, int, str]) -> bool:
+    """One end of a period is no answer to "when" something happened: a caption's
+    "inspections, March 2016 – December 2017" says when none of them was published."""
+    return any(r[0] <= value[0] and value[1] <= r[1] and (r[0], r[1]) != value[:2] for r in date_ranges(sentence))
+
+
 def range_side(sentence: str, value: tuple[int, int, str]) -> str | None:
     """'start' or 'end' for either end of "between July 2018 and June 2019" / "from X to Y"."""
     if _RANGE_OPEN.search(sentence[max(0, value[0] - 12): value[0]]) and _RANGE_JOIN.match(sentence[value[1]:]):
@@ -801,6 +820,8 @@ def extract_answer(
     asks_holding = kind == "count" and bool(_ASKS_HOLDING.search(question))
     asks_publication = kind == "date" and bool(_PUBLICATION.search(question))
     asked_side = "end" if _ASKS_END.search(question) else "start" if _ASKS_START.search(question) else None
+    asks_period = kind == "date" and bool(_ASKS_PERIOD.search(question))
+    asks_year = bool(re.search(r"(?i)\byears?\b", question))
     best = None
     for hit in hits[:max_passages]:
         text = hit.chunk.text
@@ -839,6 +860,8 @@ def extract_answer(
                 # A key-facts line opens with its figure ("151 Number of YOTs"), not a footnote's number.
                 values = [c for c in candidates(sentence, "number")[:1]
                           if c[0] == 0 and c[2][-1].isdigit() and c[2].lower() not in question_values]
+            if kind == "date" and asks_period:
+                values = date_ranges(sentence) or values  # "Which period ...?" is answered by both ends
             fallback_penalty = 0.0
             if not values and kind in _FALLBACK:
                 # "In how many cases..." is often answered by a share: "in just 32 per cent of cases".
@@ -868,6 +891,10 @@ def extract_answer(
                 change = is_change(sentence, value)
                 if change != asks_change:
                     shape_penalty = CHANGE_PENALTY
+            if kind == "date" and not asks_period and asked_side is None and in_date_range(sentence, value):
+                shape_penalty += RANGE_END_PENALTY
+            if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):
+                shape_penalty += YEAR_ONLY_PENALTY  # "When ...?" is better answered by "November 2017" than "(2017)"
             if focus and kind in ("count", "number", "percent") and _counts_something_else(
                     sentence, value, question_tokens, initials):
                 shape_penalty += NOUN_PENALTY

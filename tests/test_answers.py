@@ -237,6 +237,18 @@ def test_a_post_is_held_by_a_person_named_after_it_and_never_by_a_body_or_place(
     assert _answer_from("London CRC is owned by MTC, a private company.", "Who owns London CRC?", common) == "MTC"
 
 
+def test_when_is_answered_by_a_point_in_time_and_which_period_by_a_whole_period():
+    caption = ("Our inspections ran from March 2016 – December 2017, reports on Kent and Derby included. "
+               "Kent's report came in October 2016.")
+    assert _answer_from(caption, "When was the Kent inspection report published?") == "October 2016"
+    cover = "The reduction figures cover March 2012 to March 2016 for all teams."
+    assert _answer_from(cover, "Which period do the reduction figures cover?") == "March 2012 to March 2016"
+    # A month says when; a bare year only roughly, unless a year is what is asked.
+    cited = "The Quality and Impact inspection report on Kent (2017) was read widely. It came out in November 2017."
+    assert _answer_from(cited, "When was the Quality and Impact inspection report on Kent published?") == "November 2017"
+    assert _answer_from(cited, "In which year was the Quality and Impact report on Kent published?") == "2017"
+
+
 def test_a_question_about_publication_is_answered_by_when_the_report_is_available():
     text = ("Fieldwork for this inspection took place in April and May 2019. "
             "The report is available at on 21 August 2019 00.01.")
