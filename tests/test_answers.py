@@ -45,6 +45,9 @@ from rag.retrieval import Hit
         # "who" and "shared" inside the question do not change what it asks for.
         ("How many young people who had worked with a YOT did inspectors meet?", "count"),
         ("Which body managed the premises that the CRC shared with the NPS?", "name"),
+        # A rate is a share ("37.8%"), not the "1-year" of "1-year reoffending rate".
+        ("What was the youth reoffending rate?", "percent"),
+        ("Which scale adjusts each CRC's binary reoffending rate for risk?", "name"),
     ],
 )
 def test_question_kind(question, kind):
