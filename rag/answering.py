@@ -654,6 +654,8 @@ def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
         if not w[0].isalpha() or w.lower() in _COUNTED_STOP:
             break
         words.append(w)
+    if value[2].lower() in ("one", "1", "a single") and words:
+        return words[:1]  # "in one structure": one of a thing is counted in the singular
     # The loop already stopped at function words.
     return [w for w in words if re.search(r"[^su]s$", w) or w.lower() in _IRREGULAR_PLURALS]
 

@@ -383,6 +383,9 @@ def test_a_key_facts_line_opens_with_its_figure_where_a_footnote_opens_with_its_
 
     assert counted_words(line, (0, 3, "151")) == ["YOTs"]
     assert counted_words("32,848 Number of young people managed by YOTs", (0, 6, "32,848")) == ["people"]
+    # One of a thing is counted in the singular: "in one structure" counts structures, not CRCs.
+    one = "This owner manages in one structure spanning its CRCs."
+    assert counted_words(one, (one.index("one"), one.index("one") + 3, "one")) == ["structure"]
     # A key-facts label names what a share measures, not the cases it is a share of.
     share = "46% Sufficient progress in delivering rehabilitative interventions"
     question = "In what share of cases had enough progress been made in delivering rehabilitative interventions?"
