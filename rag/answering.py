@@ -213,6 +213,15 @@ def periods_in(text: str) -> frozenset[tuple[str, int, int]]:
     return frozenset(out)
 
 
+_QUOTED = re.compile(r"(?:(?<=\s)|^)[‘'\"“]([^‘’'\"”?]{2,60})[’'\"”](?=[\s,.?;:!)]|$)")
+
+
+def quoted_terms(question: str) -> list[frozenset[str]]:
+    """The words of each term a question quotes ("rated 'Inadequate'", "'Quality and Impact'
+    inspections"): a label the answer's sentence must name, not paraphrase."""
+    return [t for m in _QUOTED.finditer(question) if (t := frozenset(tokenize(m.group(1))))]
+
+
 def names_other_period(question: str, sentence: str) -> bool:
     """Whether the sentence dates its figures to another financial year or span of months than asked.
 
@@ -911,16 +920,21 @@ def extract_answer(
             score = (0.2 * sentence_cov + 0.45 * context_cov + 0.35 * passage_cov + focus_bonus + semantic_weight * semantic
                      - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty - shape_penalty)
             if best is None or score > best[0]:
-                best = (score, hit.rank, s, e, value, names_focus)
+                best = (score, hit.rank, s, e, value, names_focus, token_set(text) | header_tokens)
     # When the best passage never names the thing asked about ("How many women ...?" answered
     # from "262,347 offenders supervised"), its figure counts something else: no answer beats
     # a wrong one. (A weaker passage that does name it is no better evidence: on the dev split,
     # falling back to it answered those questions wrongly instead.)
     if best is None or best[0] < threshold or not best[5]:
         return Extracted(None, None, None, None, None, None, None, kind, round(best[0], 4) if best else 0.0)
-    score, rank, s, e, (vs, ve, vtext), _ = best
+    score, rank, s, e, (vs, ve, vtext), _, _ = best
     sentence = hits[rank - 1].chunk.text[s:e]
     # A veto, not a penalty: as a penalty the selector fell back on other years' figures (dev).
-    if names_other_period(question, sentence) or (post_holder and not _looks_like_person(vtext, common_words)):
+    # A label the question quotes ("rated 'Inadequate'") must be in the answer's passage:
+    # a passage that never says it answers another question (as a sentence-level rule it
+    # lost answers whose label is in a table's caption, not their row).
+    quoted_missing = any(not (terms & best[6]) for terms in quoted_terms(question))
+    if (names_other_period(question, sentence) or (post_holder and not _looks_like_person(vtext, common_words))
+            or quoted_missing):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))

@@ -240,6 +240,18 @@ def test_a_post_is_held_by_a_person_named_after_it_and_never_by_a_body_or_place(
     assert _answer_from("London CRC is owned by MTC, a private company.", "Who owns London CRC?", common) == "MTC"
 
 
+def test_a_label_the_question_quotes_must_be_in_the_answers_passage():
+    from rag.answering import quoted_terms
+
+    text = "There are 151 YOTs across England and Wales. Most work closely with the police."
+    assert _answer_from(text, "How many YOTs were there across England and Wales?") == "151"
+    assert _answer_from(text, "How many YOTs were rated 'Inadequate' across England and Wales?") is None
+    # An apostrophe is no quote; both kinds of quote marks are.
+    assert quoted_terms("When was HMI Probation's ‘Quality and Impact’ report published?") == [
+        frozenset({"qualiti", "impact"})]
+    assert quoted_terms("What did the inspectorate's report say?") == []
+
+
 def test_when_is_answered_by_a_point_in_time_and_which_period_by_a_whole_period():
     caption = ("Our inspections ran from March 2016 – December 2017, reports on Kent and Derby included. "
                "Kent's report came in October 2016.")
