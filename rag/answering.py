@@ -498,6 +498,9 @@ _COUNTED_PHRASE = re.compile(
     r"((?:\S+\s*){1,3})")
 
 
+_MONEY_WORDS = frozenset(tokenize("money extra additional funding cash amount sum pounds"))
+
+
 def focus_terms(question: str) -> set[str]:
     """The thing being counted or measured: 'how many CRC inspections' -> {crc, inspection}."""
     m = _COUNTED_PHRASE.search(question)
@@ -852,7 +855,9 @@ def extract_answer(
                 year_penalty = 1.0
         # A key-facts label names what a share measures, not its base ("72% Sufficient planning ..." of cases).
         names_focus = (not focus or kind not in _FOCUSED_KINDS or bool(focus & (token_set(text) | header_tokens))
-                       or (hit.chunk.fact and kind == "percent"))
+                       or (hit.chunk.fact and kind == "percent")
+                       # "How much extra money ...?" measures money, which a "£" already says.
+                       or (kind == "money" and focus <= _MONEY_WORDS))
         prev_tokens: frozenset[str] = frozenset()
         lead_tokens: frozenset[str] = frozenset()
         for s, e in split_sentences(text):

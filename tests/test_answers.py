@@ -240,6 +240,13 @@ def test_a_post_is_held_by_a_person_named_after_it_and_never_by_a_body_or_place(
     assert _answer_from("London CRC is owned by MTC, a private company.", "Who owns London CRC?", common) == "MTC"
 
 
+def test_how_much_money_is_answered_by_a_sum_whatever_the_money_is_called():
+    text = "The Inspectorate found that an additional £22m for enhanced Through the Gate services made a difference."
+    assert _answer_from(text, "How much extra money was put into enhanced Through the Gate services?") == "£22m"
+    # Other words the question counts still have to be there.
+    assert _answer_from(text, "How much extra money went on staff training?") is None
+
+
 def test_a_label_the_question_quotes_must_be_in_the_answers_passage():
     from rag.answering import quoted_terms
 
