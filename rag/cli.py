@@ -272,7 +272,8 @@ def _print_answer(resp, width: int = 100) -> None:
     _echo()
     for c in resp.citations:
         page = f", page {c.page}" if c.page else ""
-        _echo(f"[{c.rank}] {c.title} ({c.date}), {c.doc} chars {c.start}-{c.end}{page}", fg="cyan")
+        section = f", key facts: {c.section}" if c.section else ""
+        _echo(f"[{c.rank}] {c.title} ({c.date}), {c.doc} chars {c.start}-{c.end}{page}{section}", fg="cyan")
         snippet = c.text if len(c.text) <= 600 else c.text[:600] + "…"
         _echo(textwrap.fill(" ".join(plain(snippet).split()), width, initial_indent="    ", subsequent_indent="    "))
     _echo()

@@ -17,6 +17,8 @@ class Citation(BaseModel):
     page: int | None = Field(None, description="PDF page (1-based) where the passage starts; null for other formats")
     end_page: int | None = Field(None, description="PDF page where the passage ends")
     text: str = Field(description="the passage, cleaned of layout debris")
+    section: str | None = Field(None, description="for a line of a key-facts page, the page's heading "
+                                "(\"Youth Offending Services\"): the line alone does not say whose figures they are")
     score: float = Field(description="fused retrieval score")
     dense_score: float | None = None
     dense_rank: int | None = None

@@ -345,6 +345,16 @@ def test_a_question_about_a_year_no_report_covers_is_not_answered(service):
     assert resp.citations  # the passages are still shown
 
 
+def test_a_key_facts_line_is_cited_with_its_pages_heading(service, originals):
+    resp = service.ask("How many YOTs were there according to the 2017 annual report's youth key facts?")
+    assert resp.answer == "151"
+    source = resp.citations[resp.answer_citation - 1]
+    assert source.text == "151 Number of YOTs" and source.section == "Youth Offending Services"
+    assert " ".join(originals[source.doc][source.start:source.end].split()) == "151 Number of YOTs"
+    # A prose passage has no such heading.
+    assert all(c.section is None for c in resp.citations if "\n" in c.text or len(c.text) > 200)
+
+
 def test_filters_restrict_citations(service):
     resp = service.ask("How many cases were inspected?", k=5, doc="002_58e51aa4d32b0c21.txt")
     assert {c.doc for c in resp.citations} == {"002_58e51aa4d32b0c21.txt"}

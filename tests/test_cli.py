@@ -206,7 +206,7 @@ def test_printed_answers_carry_no_terminal_escapes(capsys):
 
     evil = "Staff: \x1b]0;PWNED\x07 55 \x1b[31mred\x1b[0m \x9b2J\x07\x08 done\ttab"
     citation = SimpleNamespace(rank=1, title=f"Title {evil}", date="2024", doc="esc.txt", start=0, end=10,
-                               page=None, text=evil)
+                               page=None, text=evil, section=f"Heading {evil}")
     resp = SimpleNamespace(answer="55\x1b[2J", answer_sentence=evil, answer_citation=1, message=None,
                            citations=[citation])
     _print_answer(resp)

@@ -184,6 +184,7 @@ function citation(c, pattern, isSource) {
     el("p", { class: "citation-meta" },
       `${c.date} · `, el("code", { text: c.doc }), ` chars ${c.start}–${c.end}`,
       c.page ? (c.end_page && c.end_page !== c.page ? ` · pages ${c.page}–${c.end_page}` : ` · page ${c.page}`) : "",
+      c.section ? ` · key facts: ${c.section}` : "",
     ),
     passage,
     panel,
