@@ -95,6 +95,11 @@ class BM25:
         matrix = sparse.csr_matrix((w, (tf.row, tf.col)), shape=tf.shape)
         return cls(vocab, matrix, idf, k1, b)
 
+    @property
+    def rare_word_score(self) -> float:
+        """About what a passage scores for matching once a word no other passage has."""
+        return float(self.idf.max(initial=0.0))
+
     def term_weight(self, term: str) -> float:
         """Rarer terms say more; unseen terms get the highest weight a term can have here."""
         i = self.vocab.get(term)

@@ -355,6 +355,16 @@ def test_a_key_facts_line_is_cited_with_its_pages_heading(service, originals):
     assert all(c.section is None for c in resp.citations if "\n" in c.text or len(c.text) > 200)
 
 
+def test_a_question_with_no_rare_word_still_reads_the_dense_retrievers_best_passage(service):
+    # "crc" is in most passages: BM25 alone put "21 Number of CRCs" 66th.
+    resp = service.ask("How many CRCs were there?")
+    assert resp.answer == "21" and resp.citations[0].text == "21 Number of CRCs"
+    # A question that matches a rare word keeps the fused order.
+    hits = service.retrieve("How many probation officer vacancies were there across the NPS?", 5)
+    assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
 def test_filters_restrict_citations(service):
     resp = service.ask("How many cases were inspected?", k=5, doc="002_58e51aa4d32b0c21.txt")
     assert {c.doc for c in resp.citations} == {"002_58e51aa4d32b0c21.txt"}
