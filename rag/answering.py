@@ -652,6 +652,7 @@ PUBLICATION_BONUS = 0.3
 
 
 _IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women"})
+_PART_OF = re.compile(rf"^\s*(?:out\s+)?of\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:\d[\d,]*|{_NUMBER_WORDS})\s+", re.I)
 _NUMBER_OF = re.compile(r"^\s*(?:(?:total|average)\s+)?number\s+of\s+", re.I)
 
 
@@ -662,6 +663,7 @@ def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
     if PATTERNS["percent"].fullmatch(value[2]):
         following = re.sub(r"^\s*of\s+(?:the\s+|all\s+|our\s+)?", " ", following)  # "32 per cent of cases"
     following = _NUMBER_OF.sub(" ", following)  # a key-facts label: "151 Number of YOTs"
+    following = _PART_OF.sub(" ", following)  # "19 of its 22 offices" counts offices
     for w in re.findall(r"[A-Za-z][\w'’-]*|[^\w\s]", following)[:4]:
         if not w[0].isalpha() or w.lower() in _COUNTED_STOP:
             break
@@ -680,7 +682,12 @@ def _counts_something_else(sentence: str, value: tuple[int, int, str], question_
     if not nouns:
         return False
     counted = {t for n in nouns for t in tokenize(n)}
+    if counted & _PEOPLE:
+        counted |= _PEOPLE  # "28,819 individuals" counts the people a question asks about
     return not (counted & question_tokens or any(n[:-1].lower() in question_initials for n in nouns))
+
+
+_PEOPLE = frozenset(tokenize("people individuals persons"))
 
 
 YEAR_BESIDE_BONUS = 2.5

@@ -406,6 +406,11 @@ def test_figures_that_measure_a_change_are_told_from_levels():
     assert not change("in just 32 per cent of cases", "32 per cent")
 
 
+def test_individuals_are_the_people_a_question_counts():
+    text = "Mr Russell said London CRC shares 19 of its 22 offices with the NPS. London CRC supervised 28,819 individuals."
+    assert _answer_from(text, "How many people does London CRC supervise?") == "28,819"
+
+
 def test_a_question_about_risk_does_not_ask_for_a_change():
     text = ("Sufficient work to manage the risk of harm was done in 72% of cases. "
             "The share of cases where sufficient work was done to manage the risk of harm has risen by 10%.")
@@ -423,6 +428,9 @@ def test_a_key_facts_line_opens_with_its_figure_where_a_footnote_opens_with_its_
     assert counted_words(line, (0, 3, "151")) == ["YOTs"]
     assert counted_words("32,848 Number of young people managed by YOTs", (0, 6, "32,848")) == ["people"]
     # One of a thing is counted in the singular: "in one structure" counts structures, not CRCs.
+    # A part of a whole counts what the whole does: "19 of its 22 offices" counts offices.
+    offices = "London CRC shares 19 of its 22 offices with the NPS."
+    assert counted_words(offices, (18, 20, "19")) == ["offices"]
     one = "This owner manages in one structure spanning its CRCs."
     assert counted_words(one, (one.index("one"), one.index("one") + 3, "one")) == ["structure"]
     # A key-facts label names what a share measures, not the cases it is a share of.
