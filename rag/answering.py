@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.chunking import glossary
 from rag.lexical import BM25, STOPWORDS, tokenize
 from rag.retrieval import Hit
 
@@ -70,7 +71,27 @@ PATTERNS: dict[str, re.Pattern] = {
     ),
 }
 
+_ASKS_EXPANSION = re.compile(
+    r"^\s*(?i:what\s+(?:does|do|did)\s+(?:the\s+)?(?:letters\s+|abbreviation\s+|acronym\s+|initials\s+)?)"
+    r"[‘'\"“]?(?P<a>[A-Z][A-Za-z]{1,7}?)s?[’'\"”]?\s+(?i:stand\s+for|mean)\b"
+    r"|^\s*(?i:what\s+is\s+)[‘'\"“]?(?P<b>[A-Z]{2,8})[’'\"”]?\s+(?i:short\s+for)\b")
+# "What is a RAR?", "What are approved premises?": a definition, which no figure answers.
+_ASKS_DEFINITION = re.compile(
+    r"^\s*what\s+(?:is|are)\s+(?:(?:a|an|the)\s+)?(?P<np>[^?]{1,60}?)\s*\?*\s*$", re.I)
+_NOT_DEFINED = re.compile(
+    r"\b(?:of|for|in|on|at|by|per|between|from|during|with|to|when|since|after|before|each|every|all|most|least"
+    r"|number|rate|share|proportion|percentage|total|maximum|minimum|average|target|length|caseload|cost|value"
+    r"|date|figure|size|level|amount|budget|name|called|named|rated|rating|longest|shortest|highest|lowest|largest"
+    r"|smallest|\d+)\b", re.I)
+
+
+def _definition_asked(question: str) -> bool:
+    m = _ASKS_DEFINITION.match(question)
+    return bool(m) and not _NOT_DEFINED.search(m.group("np"))
+
+
 _KIND_CUES: list[tuple[str, re.Pattern]] = [
+    ("expansion", _ASKS_EXPANSION),
     # "What share of reports were completed within the timescale?" asks for a share, not a time.
     ("percent", re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?(?:share|proportion|percentage|fraction)\b", re.I)),
     # "What was the youth reoffending rate?": a rate is a share ("37.8%"), not the "1-year" before it.
@@ -157,7 +178,7 @@ def question_kind(question: str) -> str:
     for kind, cue in _KIND_CUES:
         if cue.search(asked):
             return kind
-    return "number"
+    return "definition" if _definition_asked(asked) else "number"
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -806,6 +827,10 @@ def extract_answer(
     common_words: frozenset[str] = frozenset(),
 ) -> Extracted:
     kind = question_kind(question)
+    if kind == "expansion":
+        return _expansion(question, hits[:max_passages])
+    if kind == "definition":  # the passages are the answer; no figure or name in them is
+        return Extracted(None, None, None, None, None, None, None, kind, 0.0)
     terms = _content_terms(question)
     weights = {t: bm25.term_weight(t) for t in terms}
     term_set = set(terms)
@@ -950,3 +975,25 @@ def extract_answer(
             or quoted_missing):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))
+
+
+def asked_abbreviation(question: str) -> str | None:
+    """'MAPPA' of 'What does MAPPA stand for?'; None for any other question."""
+    m = _ASKS_EXPANSION.search(question)
+    return (m.group("a") or m.group("b")).upper() if m else None
+
+
+def _expansion(question: str, hits: list[Hit]) -> Extracted:
+    """'What does MAPPA stand for?' is answered where a passage defines it:
+    'Multi-Agency Public Protection Arrangements (MAPPA)'."""
+    abbreviation = asked_abbreviation(question)
+    for hit in hits:
+        text = hit.chunk.text
+        long_form = glossary(text).get(abbreviation)
+        if long_form is None:
+            continue
+        at = text.find(f"{long_form} (")
+        for s, e in split_sentences(text):
+            if s <= at < e:
+                return Extracted(long_form, text[s:e].strip(), hit.rank, s, e, at, at + len(long_form), "expansion", 1.0)
+    return Extracted(None, None, None, None, None, None, None, "expansion", 0.0)

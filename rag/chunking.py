@@ -134,10 +134,11 @@ def glossary(text: str) -> dict[str, str]:
     for m in _DEFINED.finditer(text):
         words, abbreviation = m.group(1).split(), m.group(2)
         for start in range(len(words)):
-            long_form = words[start:]
-            initials = "".join(w[0] for w in long_form if w not in ("and", "of", "for", "the"))
-            if initials == abbreviation and long_form[0][0].isupper():
-                found.setdefault(abbreviation, " ".join(long_form))
+            long_form = [w for w in words[start:] if w not in ("and", "of", "for", "the")]
+            # "Multi-Agency Public Protection Arrangements (MAPPA)": each capitalised part counts.
+            by_part = "".join(p[0] for w in long_form for p in w.split("-") if p[:1].isupper())
+            if abbreviation in ("".join(w[0] for w in long_form), by_part) and words[start][0].isupper():
+                found.setdefault(abbreviation, " ".join(words[start:]))
                 break
     return found
 

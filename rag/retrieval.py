@@ -8,6 +8,8 @@ with the weight chosen on the eval set's dev split (see `rag eval --mode all`).
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -178,6 +180,22 @@ def _dense_best_within(ranked: list[tuple[int, float]], best: int, k: int) -> li
         return ranked
     j = ids.index(best)
     return [*ranked[:k - 1], ranked[j], *ranked[k - 1:j], *ranked[j + 1:]]
+
+
+def with_definition(index: SearchIndex, hits: list[Hit], abbreviation: str, doc: str | None = None,
+                    year: int | None = None) -> list[Hit]:
+    """The hits with the first passage that defines an abbreviation ("... Company (CRC)") put
+    first, if none of them does. "What does CRC stand for?" matches every passage that uses
+    CRC; the one that spells it out is found by its bracket, in reading order."""
+    pattern = re.compile(rf"\({re.escape(abbreviation)}s?\)")
+    if any(pattern.search(h.chunk.text) for h in hits):
+        return hits
+    mask = allowed_mask(index, doc, year)
+    found = next((c for c in index.chunks if (mask is None or mask[c.id]) and pattern.search(c.text)), None)
+    if found is None:
+        return hits
+    moved = [Hit(found, 0.0, 1), *hits[:-1]] if hits else [Hit(found, 0.0, 1)]
+    return [dataclasses.replace(h, rank=i) for i, h in enumerate(moved, start=1)]
 
 
 def answer_first(hits: list[Hit], answer_rank: int | None) -> tuple[list[Hit], int | None]:

@@ -37,11 +37,14 @@ class AskResponse(BaseModel):
     question: str
     answer: str | None = Field(description="the extracted figure, name or date; null when not found")
     answer_sentence: str | None
-    answer_kind: str = Field(description="what the question asks for: count, percent, money, name, date, duration, rating, number")
+    answer_kind: str = Field(description="what the question asks for: count, percent, money, name, date, duration, "
+                             "rating, number; expansion ('What does MAPPA stand for?'); definition ('What is a RAR?', "
+                             "which no figure answers: the answer is null and the passages are the reply)")
     answer_citation: int | None = Field(None, description="rank of the citation the answer comes from")
     answer_span: Span | None = Field(None, description="the answer sentence's span in the original file")
     confidence: float
-    message: str | None = Field(None, description="'not found in the reports' when answer is null")
+    message: str | None = Field(None, description="why the answer is null: 'not found in the reports', or for a "
+                                "definition question that it asks for no figure, name or date")
     citations: list[Citation]
     stale: list[str] | None = Field(None, description="cited reports whose file in the library changed or was removed "
                                     "since the index was built: their citations index into the text the index holds, "

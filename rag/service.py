@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answering import extract_answer, lowercase_words, warm_figures
+from rag.answering import asked_abbreviation, extract_answer, lowercase_words, warm_figures
 from rag.chunking import context_header, indexed_text
 from rag.corpus import Document, scan_library
 from rag.embedding import Encoder, encoder_for
@@ -23,12 +23,14 @@ from rag.errors import BadQuestion, DocumentError, NoMatchingDocuments, UnknownD
 from rag.indexing import expectations
 from rag.lexical import BM25
 from rag.readers import page_of
-from rag.retrieval import MODES, Hit, Mode, SearchIndex, answer_first, search
+from rag.retrieval import MODES, Hit, Mode, SearchIndex, answer_first, search, with_definition
 from rag.schemas import AskResponse, Citation, Span
 from rag.settings import Settings
 from rag.store import PendingChanges, StoredIndex, load_index, pending_changes
 
 NOT_FOUND = "not found in the reports"
+# "What is a RAR?": the passages explain it, but no figure, name or date in them is the answer.
+NOT_A_FIGURE = "the question asks what something is, not for a figure, name or date: see the passages"
 
 
 @dataclass
@@ -182,6 +184,8 @@ class QAService:
         self.check_params(k, doc, year, mode)
         self.check_filters(doc, year)
         hits = self.retrieve(q, max(k, self.settings.answer_passages), doc, year, mode)
+        if abbreviation := asked_abbreviation(q):
+            hits = with_definition(self.index, hits, abbreviation, doc, year)
         found = extract_answer(
             q, hits, self.index.bm25, self.headers, self.settings.abstain_threshold,
             doc_years=self.doc_years,
@@ -209,7 +213,7 @@ class QAService:
             answer_citation=answer_rank,
             answer_span=span,
             confidence=found.confidence,
-            message=None if found.answer is not None else NOT_FOUND,
+            message=None if found.answer is not None else NOT_A_FIGURE if found.kind == "definition" else NOT_FOUND,
             citations=[self.citation(h).model_copy(update={"rank": i}) for i, h in enumerate(cited, start=1)],
             stale=stale or None,
             mode=mode,

@@ -48,6 +48,13 @@ from rag.retrieval import Hit
         # A rate is a share ("37.8%"), not the "1-year" of "1-year reoffending rate".
         ("What was the youth reoffending rate?", "percent"),
         ("Which scale adjusts each CRC's binary reoffending rate for risk?", "name"),
+        # What an abbreviation stands for, and what a thing is, which no figure answers.
+        ("What does MAPPA stand for?", "expansion"),
+        ("What do the letters IYOW stand for?", "expansion"),
+        ("What is a RAR?", "definition"),
+        ("What are approved premises?", "definition"),
+        ("What is the target for sentence plans?", "number"),
+        ("What is London CRC rated?", "number"),
     ],
 )
 def test_question_kind(question, kind):
@@ -363,6 +370,19 @@ def test_a_question_with_no_rare_word_still_reads_the_dense_retrievers_best_pass
     hits = service.retrieve("How many probation officer vacancies were there across the NPS?", 5)
     assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_an_abbreviation_is_expanded_from_where_a_report_spells_it_out(service):
+    resp = service.ask("What does CRC stand for?")
+    assert resp.answer in ("Community Rehabilitation Company", "Community Rehabilitation Companies")
+    assert re.search(r"\(CRCs?\)", resp.citations[resp.answer_citation - 1].text)
+    assert service.ask("What does MAPPA stand for?").answer == "Multi-Agency Public Protection Arrangements"
+
+
+def test_what_something_is_gets_passages_and_no_figure(service):
+    resp = service.ask("What is a RAR?")
+    assert resp.answer is None and resp.answer_kind == "definition" and resp.citations
+    assert "not for a figure" in resp.message
 
 
 def test_filters_restrict_citations(service):

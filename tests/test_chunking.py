@@ -71,9 +71,11 @@ def test_a_reports_abbreviations_are_read_from_the_initials_before_them():
     from rag.chunking import glossary
 
     text = ("Our Full Joint Inspections (FJI) of Youth Offending Teams (YOTs) and the work of "
-            "Her Majesty’s Prison and Probation Service (HMPPS), not the Youth Justice Board (YOT).")
+            "Her Majesty’s Prison and Probation Service (HMPPS), not the Youth Justice Board (YOT), "
+            "under Multi-Agency Public Protection Arrangements (MAPPA).")
     assert glossary(text) == {"FJI": "Full Joint Inspections", "YOT": "Youth Offending Teams",
-                              "HMPPS": "Her Majesty’s Prison and Probation Service"}
+                              "HMPPS": "Her Majesty’s Prison and Probation Service",
+                              "MAPPA": "Multi-Agency Public Protection Arrangements"}
 
 
 def test_each_key_fact_is_a_chunk_indexed_under_its_heading(encoder):
