@@ -53,7 +53,9 @@ PATTERNS: dict[str, re.Pattern] = {
     # The inspectorates' four-point scale.
     "rating": re.compile(r"\b(?:Outstanding|Good|Requires? improvement|Requiring improvement|Inadequate)\b", re.I),
     "date": re.compile(
-        rf"\b\d{{1,2}}\s(?:{_MONTH})\s\d{{4}}\b|\b(?:{_MONTH})\s\d{{4}}\b"
+        # "in April and May 2019": two months of one year are one date.
+        rf"\b(?:{_MONTH})\s(?:and|to|–|-)\s(?:{_MONTH})\s\d{{4}}\b"
+        rf"|\b\d{{1,2}}\s(?:{_MONTH})\s\d{{4}}\b|\b(?:{_MONTH})\s\d{{4}}\b"
         rf"|\b(?:spring|summer|autumn|winter)\s\d{{4}}\b|\b(?:19|20)\d{{2}}(?:/\d{{2}})?\b"
     ),
     "count": re.compile(

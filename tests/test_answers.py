@@ -254,6 +254,12 @@ def test_how_much_money_is_answered_by_a_sum_whatever_the_money_is_called():
     assert _answer_from(text, "How much extra money went on staff training?") is None
 
 
+def test_two_months_of_one_year_are_one_date():
+    text = "London CRC supervised 28,819 individuals as of March 2019. Fieldwork took place in April and May 2019."
+    assert _answer_from(text, "When did the fieldwork for the London CRC inspection take place?") == "April and May 2019"
+    assert candidates("between July 2018 and June 2019", "date") == [(8, 17, "July 2018"), (22, 31, "June 2019")]
+
+
 def test_a_label_the_question_quotes_must_be_in_the_answers_passage():
     from rag.answering import quoted_terms
 
