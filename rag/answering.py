@@ -89,7 +89,11 @@ _NOT_DEFINED = re.compile(
 
 def _definition_asked(question: str) -> bool:
     m = _ASKS_DEFINITION.match(question)
-    return bool(m) and not _NOT_DEFINED.search(m.group("np"))
+    if not m:
+        return False
+    # A proper name is defined whatever its words: "What is the Target Operating Model?"
+    proper = all(w[:1].isupper() or w in ("of", "and", "for", "the") for w in m.group("np").split())
+    return proper or not _NOT_DEFINED.search(m.group("np"))
 
 
 _KIND_CUES: list[tuple[str, re.Pattern]] = [

@@ -55,6 +55,7 @@ from rag.retrieval import Hit
         ("What are approved premises?", "definition"),
         ("What is the target for sentence plans?", "number"),
         ("What is London CRC rated?", "number"),
+        ("What is the Target Operating Model?", "definition"),
     ],
 )
 def test_question_kind(question, kind):
