@@ -103,7 +103,10 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     # "What was the youth reoffending rate?": a rate is a share ("37.8%"), not the "1-year" before it.
     ("percent", re.compile(r"^\s*what\s+(?:was|is|were|are)\s+(?:the\s+)?[\w\s'’-]*?\brates?\b", re.I)),
     ("rating", re.compile(r"^\s*what (?:\w+ )?(?:rating|grade)\b|\bhow (?:was|were|is|are|did) .+ (?:rated|rate)\b"
-                          r"|\bwhat was .+ rated\b|^\s*what did .+ (?:rate|grade)\b", re.I)),
+                          r"|\bwhat was .+ rated\b|^\s*what did .+ (?:rate|grade)\b"
+                          # "What was the overall rating of ...?", "What is London CRC's rating?"
+                          r"|^\s*what (?:was|is|were|are) [\w\s'’-]{0,40}?\bratings?\b",
+                          re.I)),
     ("duration", re.compile(r"\b(how long|what period|over what period|what length|timescale|time limit|"
                             r"how many (days|weeks|months|years|hours)|within what time)\b", re.I)),
     # "How many CRCs ... after the extra funding?", "How many offices does it share?": things counted.

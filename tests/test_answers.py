@@ -56,6 +56,8 @@ from rag.retrieval import Hit
         ("What is the target for sentence plans?", "number"),
         ("What is London CRC rated?", "number"),
         ("What is the Target Operating Model?", "definition"),
+        ("What was the overall rating of the national arrangements?", "rating"),
+        ("What is the staff grade with most vacancies?", "number"),
     ],
 )
 def test_question_kind(question, kind):
