@@ -136,6 +136,20 @@ def test_asking_shows_the_answer_with_the_figure_highlighted_and_opens_a_citatio
     assert page.errors == []
 
 
+def test_a_key_facts_citation_names_its_page_and_a_definition_says_why_there_is_no_figure(browser, server: str) -> None:
+    page = open_page(browser, server, 1280, 900)
+    expect = sync_api.expect
+    page.fill("#q", "How many YOTs were there according to the 2017 annual report?")
+    page.press("#q", "Enter")
+    expect(page.locator("#answer")).to_have_text("151", timeout=30_000)
+    expect(page.locator(".citation.source .citation-meta")).to_contain_text("key facts: Youth Offending Services")
+    page.fill("#q", "What is a RAR?")
+    page.press("#q", "Enter")
+    expect(page.locator("#answer")).to_contain_text("not for a figure", timeout=30_000)
+    assert page.locator(".citation").count() == 5
+    assert page.errors == []
+
+
 def test_the_page_works_at_phone_width_from_an_example_question(browser, server: str) -> None:
     page = open_page(browser, server, 390, 844)
     expect = sync_api.expect
