@@ -84,7 +84,9 @@ _NOT_DEFINED = re.compile(
     r"\b(?:of|for|in|on|at|by|per|between|from|during|with|to|when|since|after|before|each|every|all|most|least"
     r"|number|rate|share|proportion|percentage|total|maximum|minimum|average|target|length|caseload|cost|value"
     r"|date|figure|size|level|amount|budget|name|called|named|rated|rating|longest|shortest|highest|lowest|largest"
-    r"|smallest|\d+)\b", re.I)
+    r"|smallest|vacancies|threshold|limit|score|ratio|percent|count|capacity|workloads?|frequency|deadline|timescale"
+    r"|duration|period|age|population|turnover|spend|funding|price|salary|pay|reduction|increase|rise|fall|change"
+    r"|difference|gap|backlog|shortfall|\d+)\b", re.I)
 
 
 def _definition_asked(question: str) -> bool:

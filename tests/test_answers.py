@@ -58,6 +58,7 @@ from rag.retrieval import Hit
         ("What is the Target Operating Model?", "definition"),
         ("What was the overall rating of the national arrangements?", "rating"),
         ("What is the staff grade with most vacancies?", "number"),
+        ("What are the NPS workloads?", "number"),
     ],
 )
 def test_question_kind(question, kind):
