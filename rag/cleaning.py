@@ -17,8 +17,11 @@ of PDF and web extractions generally):
   ("Companies4", "each year6)", "78%51)");
 - words and figures split across line breaks ("twenty-\\none", "3,\\n000");
 - three-word lines and sentences broken by page or column breaks (reflow);
-- sidebar pull-quotes that repeat the body text;
-- web page furniture: share buttons, related posts, comment forms, adverts.
+- sidebar pull-quotes that repeat the body text.
+
+A web page saved as text keeps all of it, sidebar, advert and related-post
+teasers included: readers ask about what the page shows ("Which company
+sponsored the posts?"), and text dropped here could never be cited.
 """
 
 from __future__ import annotations
@@ -87,31 +90,6 @@ def keep_ranges(ct: CleanText, ranges: list[tuple[int, int]]) -> CleanText:
     text = "".join(ct.text[s:e] for s, e in ranges)
     offs = [ct.offsets[s:e] for s, e in ranges]
     return CleanText(text, np.concatenate(offs) if offs else np.zeros(0, dtype=np.int64))
-
-
-# --- web page furniture ----------------------------------------------------------
-
-# Lines that end an article: everything after them is navigation, comments, adverts.
-_END_OF_ARTICLE = re.compile(
-    r"^[ \t]*(Related posts|Leave a Reply|Related articles|You may also like|Comments)[ \t]*$",
-    re.M | re.I,
-)
-# Lines that are furniture wherever they stand.
-_FURNITURE_LINE = re.compile(
-    r"^[ \t]*(Share This Post|Share this:?|Keep up-to-date with .*|The latest research, policy, "
-    r"practice and opinion .*|.*sponsored by .*|Get every blog post by email.*|keep informed|"
-    r"One email every day.*|Your email address will not be published.*|Tweet|Print)[ \t]*\n?",
-    re.M | re.I,
-)
-
-
-def drop_web_furniture(ct: CleanText) -> CleanText:
-    end = _END_OF_ARTICLE.search(ct.text)
-    # Only cut when the marker is in the last part of the page, so an article that
-    # merely mentions "Comments" early on is not truncated.
-    if end and end.start() > len(ct.text) * 0.5:
-        ct = keep_ranges(ct, [(0, end.start())])
-    return rewrite(ct, _FURNITURE_LINE, "")
 
 
 # --- PDF layout debris -------------------------------------------------------------
@@ -433,7 +411,6 @@ def clean(text: str) -> CleanText:
     """The full cleaning pipeline for one report's original text."""
     ct = rewrite(identity(text), _OTHER_LINE_ENDS, "\n")
     ct = rewrite(ct, _INVISIBLE, "")
-    ct = drop_web_furniture(ct)
     ct = drop_layout_debris(ct)
     ct = restore_ligatures(ct)
     ct = drop_glued_footnote_numbers(ct)
