@@ -848,6 +848,8 @@ def extract_answer(
     focus = focus_terms(question)
     head = focus_head(question)
     question_words = frozenset(re.sub(r"['’]s$", "", w.lower().strip("?,.'’")) for w in question.split())
+    # ... and each part of a hyphenated one: "Covid" of the question's "Covid-19" echoes it.
+    question_words |= {p for w in question_words if "-" in w for p in w.split("-") if p}
     # Acronyms of the question's own words echo it: "RAR" for "rehabilitation activity requirement".
     initials = _initialisms(question) | _word_initials(question)
     question_words |= _initialisms(question) | {i for i in initials if len(i) >= 3}

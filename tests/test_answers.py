@@ -127,6 +127,11 @@ def _answer_from(text: str, question: str, common_words: frozenset[str] = frozen
     return extract_answer(question, hits, bm25, {}, 0.0, common_words=common_words).answer
 
 
+def test_part_of_a_hyphenated_question_word_is_an_echo():
+    text = "Due to the inspection being interrupted by Covid-19, the inspection of Hampshire and Isle of Wight CRC was not completed."
+    assert _answer_from(text, "Which CRC's inspection was cut short by Covid-19?") == "Hampshire and Isle of Wight CRC"
+
+
 def test_which_two_asks_for_a_pair_and_echoes_of_the_question_are_no_answer():
     text = "Through the Gate work made a difference in Kent, and more so in Wales and Durham. The CRC in Kent did well."
     assert _answer_from(text, "Which two CRCs made a difference with Through the Gate work?") == "Wales and Durham"
