@@ -390,6 +390,25 @@ def _name_candidates(sentence: str, question_words: set[str],
     return out
 
 
+def acronym_words(question: str) -> dict[str, frozenset[str]]:
+    """The question's capitalised phrases by their initials, with the words (as BM25 stems them)
+    that an acronym of them stands for: "London Community Rehabilitation Company" ->
+    {"crc": {communiti, rehabilit, compani}, "lcrc": {...}, ...}."""
+    out: dict[str, frozenset[str]] = {}
+    for run in re.finditer(r"(?:\b[A-Z][\w'’-]*(?:\s+(?:of|and|for|the)\b)?\s*){2,}", question):
+        words = [w for w in run.group(0).split() if w[0].isupper()]
+        for i in range(len(words)):
+            for j in range(i + 3, len(words) + 1):  # three letters at least: "cr" is no acronym to trust
+                out.setdefault("".join(w[0] for w in words[i:j]).lower(), frozenset(tokenize(" ".join(words[i:j]))))
+    return out
+
+
+def _with_spelt_out(tokens: frozenset[str], acronyms: dict[str, frozenset[str]]) -> frozenset[str]:
+    """A passage that says "CRC" says the question's "Community Rehabilitation Company"."""
+    found = [words for acronym, words in acronyms.items() if acronym in tokens]
+    return tokens.union(*found) if found else tokens
+
+
 def _initialisms(question: str) -> frozenset[str]:
     """Acronyms of the question's capitalised phrases: "National Probation Service" -> "nps"."""
     out: set[str] = set()
@@ -867,6 +886,7 @@ def extract_answer(
     question_values |= {n for v in question_values for n in re.findall(r"\d[\d,.]*", v)}
     asked_years = years_in(question)
     question_tokens = frozenset(tokenize(question))
+    acronyms = acronym_words(question)
     asks_change = bool(_CHANGE_QUESTION.search(question))
     asks_existing = bool(_ASKS_EXISTING.search(question))
     # "Who ..." asks for a person; "Which organisation ..." for a body.
@@ -889,7 +909,7 @@ def extract_answer(
         # A key-facts line is read under its page's heading, as it was indexed.
         header = f"{headers.get(hit.chunk.doc, '')}\n{hit.chunk.context}"
         header_tokens = token_set(header)
-        passage_cov = _coverage(terms, weights, token_set(text), header_tokens)
+        passage_cov = _coverage(terms, weights, _with_spelt_out(token_set(text), acronyms), header_tokens)
         # A question about another year than the report's, that the passage never names,
         # is not answered by it (2017 figures are no answer to a question about 2025).
         year_penalty = 0.0
@@ -907,7 +927,7 @@ def extract_answer(
         lead_tokens: frozenset[str] = frozenset()
         for s, e in split_sentences(text):
             sentence = text[s:e]
-            sent_tokens = token_set(sentence)
+            sent_tokens = _with_spelt_out(token_set(sentence), acronyms)
             before, prev_tokens = prev_tokens, sent_tokens
             # A list item is about what its lead-in says ("it rated: • zero services as 'Outstanding'").
             item = bool(_BULLET.match(sentence))

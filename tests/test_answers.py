@@ -127,6 +127,17 @@ def _answer_from(text: str, question: str, common_words: frozenset[str] = frozen
     return extract_answer(question, hits, bm25, {}, 0.0, common_words=common_words).answer
 
 
+def test_a_passage_that_says_crc_covers_a_question_that_spells_it_out(service):
+    from rag.answering import acronym_words
+
+    assert acronym_words("Who owned London Community Rehabilitation Company in 2019?")["crc"] == {
+        "communiti", "rehabilit", "compani"}
+    # "London CRC is owned by MTC" used to lose to "21 Community Rehabilitation Companies
+    # across England and Wales", which has the question's words spelt out.
+    resp = service.ask("Which company owned London Community Rehabilitation Company in 2019?")
+    assert resp.answer == "MTC"
+
+
 def test_part_of_a_hyphenated_question_word_is_an_echo():
     text = "Due to the inspection being interrupted by Covid-19, the inspection of Hampshire and Isle of Wight CRC was not completed."
     assert _answer_from(text, "Which CRC's inspection was cut short by Covid-19?").startswith("Hampshire and Isle of Wight")
