@@ -536,14 +536,14 @@ def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
             # a footnote's own number: "16 Source: Youth Justice statistics..."
             and not (c[0] == 0 and re.match(r"\d{1,3} [A-Z]", sentence) and not re.match(r"\d{1,3} [A-Z]{2,5}\b", sentence))
             and not re.search(r"(Figure|Table|page|footnote|Level|SL0|level)\s?$", sentence[: c[0]])
-            # "owners with more than one CRC" says there are several, not how many.
             and not (c[2].lower() == "one" and _VAGUE_ONE.search(sentence[: c[0]]))
         ]
     return found.get(kind, [])
 
 
 _ASKS_EXISTING = re.compile(r"(?i)\bhow many\b[^?]*\b(?:are|were|was|is)\s+there\b")
-_VAGUE_ONE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|no more than)\s+$")
+# "more than one CRC" says there are several, and "no one", "any one" or "every one" is nobody or anybody.
+_VAGUE_ONE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|no more than|no|any|every|each|some)\s+$")
 _COUNTED_PHRASE = re.compile(
     r"(?i)\b(?:how many|number of|share of|proportion of|percentage of|how much)\s+(?:of\s+(?:the|its|their)\s+)?"
     r"((?:\S+\s*){1,3})")

@@ -228,6 +228,9 @@ def test_more_than_one_is_no_count_and_what_did_they_rate_asks_for_a_rating():
     assert candidates("Like other owners with more than one CRC, it manages them centrally.", "count") == []
     assert candidates("Each YOT could expect at least one FJI.", "count") == []
     assert [c[2] for c in candidates("Only one CRC was rated good.", "count")] == ["one"]
+    # "No one" is nobody, and "every one" everybody: neither counts one thing ("not one" is zero).
+    assert candidates("No one is.", "count") == [] and candidates("Every one of them was seen.", "count") == []
+    assert [c[2] for c in candidates("Not one prisoner was found a job.", "count")] == ["Not one"]
     assert question_kind("What did HMI Probation rate the national arrangements in 2025?") == "rating"
 
 
