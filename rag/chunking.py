@@ -123,7 +123,7 @@ def fact_lists(text: str) -> list[FactList]:
     return found
 
 
-_DEFINED = re.compile(r"((?:[A-Z][\w’'-]*\s+(?:(?:and|of|for|the)\s+)?){1,7})\(([A-Z]{2,7})s?\)")
+_DEFINED = re.compile(r"((?:[A-Za-z][\w’'-]*\s+){1,8})\(([A-Z]{2,7})s?\)")
 _ABBREVIATION = re.compile(r"\b([A-Z]{2,7})s?\b")
 
 
@@ -133,11 +133,13 @@ def glossary(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for m in _DEFINED.finditer(text):
         words, abbreviation = m.group(1).split(), m.group(2)
-        for start in range(len(words)):
+        for start in range(len(words) - 1, -1, -1):  # the shortest run of words that fits
             long_form = [w for w in words[start:] if w not in ("and", "of", "for", "the")]
-            # "Multi-Agency Public Protection Arrangements (MAPPA)": each capitalised part counts.
-            by_part = "".join(p[0] for w in long_form for p in w.split("-") if p[:1].isupper())
-            if abbreviation in ("".join(w[0] for w in long_form), by_part) and words[start][0].isupper():
+            # "Multi-Agency Public Protection Arrangements (MAPPA)", "pre-sentence reports (PSRs)":
+            # each part of a hyphenated word may count.
+            by_part = "".join(p[0] for w in long_form for p in w.split("-") if p)
+            if abbreviation.lower() in ("".join(w[0] for w in long_form).lower(), by_part.lower(),
+                                        "".join(w[0] for w in words[start:]).lower()):
                 found.setdefault(abbreviation, " ".join(words[start:]))
                 break
     return found

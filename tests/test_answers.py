@@ -406,6 +406,7 @@ def test_an_abbreviation_is_expanded_from_where_a_report_spells_it_out(service):
     assert resp.answer in ("Community Rehabilitation Company", "Community Rehabilitation Companies")
     assert re.search(r"\(CRCs?\)", resp.citations[resp.answer_citation - 1].text)
     assert service.ask("What does MAPPA stand for?").answer == "Multi-Agency Public Protection Arrangements"
+    assert service.ask("What does RAR stand for?").answer == "rehabilitation activity requirement"
 
 
 def test_what_something_is_gets_passages_and_no_figure(service):

@@ -76,6 +76,9 @@ def test_a_reports_abbreviations_are_read_from_the_initials_before_them():
     assert glossary(text) == {"FJI": "Full Joint Inspections", "YOT": "Youth Offending Teams",
                               "HMPPS": "Her Majesty’s Prison and Probation Service",
                               "MAPPA": "Multi-Agency Public Protection Arrangements"}
+    # Lower-case long forms too, the shortest run of words that fits.
+    assert glossary("These pre-sentence reports (PSRs) and a rehabilitation activity requirement (RAR).") == {
+        "PSR": "pre-sentence reports", "RAR": "rehabilitation activity requirement"}
 
 
 def test_each_key_fact_is_a_chunk_indexed_under_its_heading(encoder):
