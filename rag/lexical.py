@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import Stemmer
@@ -95,9 +95,10 @@ class BM25:
         matrix = sparse.csr_matrix((w, (tf.row, tf.col)), shape=tf.shape)
         return cls(vocab, matrix, idf, k1, b)
 
-    @property
+    @cached_property
     def rare_word_score(self) -> float:
-        """About what a passage scores for matching once a word no other passage has."""
+        """About what a passage scores for matching once a word no other passage has.
+        Once per index, not per query: a large library's vocabulary is long."""
         return float(self.idf.max(initial=0.0))
 
     def term_weight(self, term: str) -> float:
