@@ -36,6 +36,11 @@ class Chunk:
     # heading and the long forms of its abbreviations ("YOTs: Youth Offending Teams").
     context: str = ""
 
+    @property
+    def section(self) -> str | None:
+        """A key-facts line's page heading, the first line of its context; None for prose."""
+        return (self.context.split("\n")[0] or None) if self.fact else None
+
     def to_json(self) -> dict:
         return asdict(self)
 
@@ -51,13 +56,9 @@ def context_header(doc: Document) -> str:
     return " | ".join(parts)
 
 
-def with_context(header: str, text: str, context: str = "") -> str:
-    return f"{header}\n{context}\n{text}" if context else f"{header}\n{text}"
-
-
 def indexed_text(header: str, chunk: Chunk) -> str:
     """What both retrievers see of a chunk: its text under its document's (and page's) names."""
-    return with_context(header, chunk.text, chunk.context)
+    return f"{header}\n{chunk.context}\n{chunk.text}" if chunk.context else f"{header}\n{chunk.text}"
 
 
 # A key-facts line: a figure, then the label that says what it counts ("151 Number of YOTs").

@@ -143,7 +143,7 @@ class QAService:
             rank=hit.rank, doc=d.doc, title=d.title, date=d.display_date,
             start=hit.chunk.start, end=hit.chunk.end, page=page_of(d.pages, hit.chunk.start),
             end_page=page_of(d.pages, max(hit.chunk.start, hit.chunk.end - 1)),
-            text=hit.chunk.text, section=(hit.chunk.context.split("\n")[0] or None) if hit.chunk.fact else None,
+            text=hit.chunk.text, section=hit.chunk.section,
             score=round(hit.score, 6),
             dense_score=None if hit.dense_score is None else round(hit.dense_score, 6),
             dense_rank=hit.dense_rank,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.chunking import SPECIAL_TOKENS, chunk_document, context_header, with_context
+from rag.chunking import SPECIAL_TOKENS, chunk_document, context_header, indexed_text
 from rag.cleaning import clean
 from rag.corpus import load_corpus
 from rag.settings import PROJECT_ROOT
@@ -14,7 +14,8 @@ def test_no_chunk_exceeds_the_models_max_sequence_length(encoder):
     for doc in load_corpus(SEEDS):
         header = context_header(doc)
         for c in chunk_document(doc, clean(doc.text), encoder.count_tokens, 256, 48):
-            assert encoder.count_tokens(with_context(header, c.text)) + SPECIAL_TOKENS <= encoder.max_seq_length
+            # What is embedded: the text with its header and, for a key-facts line, its context.
+            assert encoder.count_tokens(indexed_text(header, c)) + SPECIAL_TOKENS <= encoder.max_seq_length
 
 
 def test_chunks_overlap_and_stay_inside_their_document(encoder):
