@@ -97,10 +97,11 @@ def keep_ranges(ct: CleanText, ranges: list[tuple[int, int]]) -> CleanText:
 _URL_LINE = re.compile(r"^[ \t]*(https?://|www\.)\S*[ \t]*\n?", re.M)
 _QUOTE_MARK_LINE = re.compile(r"^[ \t“”\"‘’]*[“”\"][ \t“”\"‘’]*$\n?", re.M)
 # A run of 3+ lines of 1-4 lowercase letters (blank lines between allowed): a
-# vertical heading such as "in / tro / d / u / ctio / n".
+# vertical heading such as "in / tro / d / u / ctio / n". Two groups can share a
+# line ("a / l re / p" of "annual report"); no line of prose is that short three times.
 # Orphaned quote marks of sidebar quotes, left in runs: "“ ” “ ”“ ”“".
 _QUOTE_MARK_RUN = re.compile(r"(?:[“”][ \t]*){3,}")
-_VERTICAL_HEADING = re.compile(r"(?:^[ \t]*[a-z]{1,4}[ \t]*\n(?:[ \t]*\n)*){3,}", re.M)
+_VERTICAL_HEADING = re.compile(r"(?:^[ \t]*[a-z]{1,4}(?: [a-z]{1,2})?[ \t]*\n(?:[ \t]*\n)*){3,}", re.M)
 
 
 def drop_layout_debris(ct: CleanText) -> CleanText:
@@ -391,7 +392,11 @@ def join_labels_and_figures(paragraphs: list[CleanText], notes: set[int] | None 
                 continue
             after = paragraphs[i + 2] if i + 2 < len(paragraphs) else None
             in_key_facts = (out and _is_key_fact(out[-1])) or (after is not None and _is_key_fact(after))
-            if nxt is not None and in_key_facts and _is_label(nxt, notes) and nxt.text[:1].isupper():
+            # A page number before the page's running heading ("91" / "Youth Offending Services" /
+            # "92" / "Youth Offending Services") is no figure of that heading.
+            running_heading = nxt is not None and any(p.text == nxt.text for p in out[-3:])
+            if (nxt is not None and in_key_facts and _is_label(nxt, notes) and nxt.text[:1].isupper()
+                    and not running_heading):
                 out.append(concat([para, nxt], " "))
                 i += 2
                 continue

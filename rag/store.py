@@ -42,7 +42,7 @@ from rag.chunking import Chunk
 from rag.errors import IndexBusy, IndexCorrupt, IndexMissing, IndexStale
 from rag.hashing import sha256_file
 
-FORMAT_VERSION = 13  # 12: a web page keeps its sidebar and adverts; 13: lower-case long forms in the glossary
+FORMAT_VERSION = 14  # 13: lower-case long forms in the glossary; 14: whole vertical headings ("a / l re / p")
 CURRENT = "CURRENT"
 FILES = ("vectors.faiss", "chunks.jsonl", "documents.json", "texts.jsonl", "offsets.npz", "sentences.npz")
 REBUILD_HINT = "Rebuild it with `rag build --force` (or `make serve`, which rebuilds a missing, stale or damaged index)."

@@ -84,6 +84,23 @@ def test_vertical_headings_url_lines_and_quote_marks_are_removed(originals):
     assert "“ ”“ ”" not in ct.text
 
 
+def test_a_vertical_heading_goes_whole_even_where_two_letter_groups_share_a_line():
+    raw = ("In total, we completed 4,138 \ncase assessments. \n\nyo\nu\n\nth\n\n"
+           "a\nn\n\nn\nu\n\na\nl re\n\np\no\n\nrt\n\nThe quality of Youth \nOffending Services\n")
+    text = clean(raw).text
+    assert "l re" not in text
+    assert "case assessments.\n\nThe quality of Youth Offending Services" in text
+
+
+def test_a_page_number_before_a_running_heading_is_not_a_key_fact():
+    raw = ("Many continue to rely on the legacy systems used by the NPS.\n\n91\n\nYouth Offending Services\n\n"
+           "92\n\nYouth Offending Services\n\n32,848\nNumber of young people managed by YOTs\n\n"
+           "151\nNumber of YOTs\n\n")
+    text = clean(raw).text
+    assert "92 Youth Offending Services" not in text
+    assert "32,848 Number of young people managed by YOTs\n\n151 Number of YOTs" in text
+
+
 def test_sentences_cut_by_page_breaks_are_joined(originals):
     ct = clean(originals[ANNUAL])
     assert "reduced by 42% over the first four years of our youth inspection series" in ct.text
