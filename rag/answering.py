@@ -631,7 +631,14 @@ def figure_terms(sentence: str, weights: dict[str, float], first_value: int) -> 
     return {t: w / mean for t, w in weights.items() if t not in subject}
 
 
-def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float]) -> float:
+def _spelt_out_words(sentence: str, acronyms: dict[str, frozenset[str]]) -> tuple[tuple[int, frozenset[str]], ...]:
+    """Each word's tokens as a set, an acronym the question spells out standing for its words:
+    "1,088 in FJI" is 1,088 "in Full Joint Inspections". One slot per token keeps distances."""
+    return tuple((pos, acronyms.get(t, _NONE) | {t}) for pos, t in _word_tokens(sentence))
+
+
+def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float],
+                 acronyms: dict[str, frozenset[str]] | None = None) -> float:
     """How strongly the question's terms (from `figure_terms`) describe this figure.
 
     Each term counts by its rarity and its distance in words from the figure, its nearest
@@ -640,7 +647,7 @@ def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float]) 
     """
     if not terms:
         return 0.0
-    words = _word_tokens(sentence)
+    words = _spelt_out_words(sentence, acronyms or {})
     value_word = sentence.rfind(" ", 0, span[0]) + 1  # "(59%)" starts before its figure
     # A new clause belongs to its own figure: "in 21 cases, and was actually ordered in 15 cases".
     cuts = [m.start() for m in _CLAUSE.finditer(sentence)]
@@ -652,8 +659,9 @@ def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float]) 
     before_weight, after_weight = (1.0, _FAR_SIDE) if bracketed else (_FAR_SIDE, 1.0)
     score = 0.0
     for t, w in terms.items():
-        near = max((side_weight / (1.0 + side.index(t) / _NEAR_WORDS)
-                    for side, side_weight in ((before, before_weight), (after, after_weight)) if t in side),
+        near = max((side_weight / (1.0 + i / _NEAR_WORDS)
+                    for side, side_weight in ((before, before_weight), (after, after_weight))
+                    for i in [next((i for i, slot in enumerate(side) if t in slot), None)] if i is not None),
                    default=0.0)
         score += w * near
     return score
@@ -774,6 +782,16 @@ def _tail_of_name(sentence: str, start: int) -> bool:
     return word not in _NOT_NAME_WORDS and not word.endswith(("'", "’"))  # "HMPPS’ Public Protection Unit"
 
 
+def _breakdown_of(sentence: str, value: tuple[int, int, str], head: str) -> bool:
+    """A part listed after a colon counts what its total counts: in "4,138 case assessments:
+    3,050 in SQS and 1,088 in FJI" each part is case assessments too, told apart by its own words."""
+    colon = sentence.rfind(":", 0, value[0])
+    if colon < 0:
+        return False
+    lead = tokenize(sentence[:colon])[-4:]
+    return head in lead[-3:] and any(t[:1].isdigit() for t in lead[:lead.index(head)])
+
+
 def _value_score(
     sentence: str,
     value: tuple[int, int, str],
@@ -790,15 +808,16 @@ def _value_score(
     asks_holding: bool = False,
     asked_years: frozenset[int] = frozenset(),
     common_words: frozenset[str] = frozenset(),
+    acronyms: dict[str, frozenset[str]] | None = None,
 ) -> float:
     if sentence_terms is not None:
-        score = _attribution(sentence, (value[0], value[1]), sentence_terms)
+        score = _attribution(sentence, (value[0], value[1]), sentence_terms, acronyms)
     else:
         score = _proximity(sentence, (value[0], value[1]), terms)
     after = tokenize(sentence[value[1]: value[1] + 40])
     # The thing counted stands right after its figure ("eight organisations"); further on, the
     # words may belong to the next figure ("21 Community Rehabilitation Companies owned by eight").
-    if head is not None and head in after[:3]:
+    if head is not None and (head in after[:3] or _breakdown_of(sentence, value, head)):
         score += HEAD_BONUS
     elif focus & set(after[:3]):
         score += 2.0 if head is None else 1.75  # "100 hostels ('approved premises')" vs "2,300 beds"
@@ -965,7 +984,7 @@ def extract_answer(
                 values,
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
                                             items_asked, sentence_terms, asked_side, head, subset_total, asks_holding,
-                                            asked_years, common_words), -c[0]),
+                                            asked_years, common_words, acronyms), -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not
             # answered by it, and a question about a change is answered by nothing else.
@@ -982,7 +1001,8 @@ def extract_answer(
                     sentence, value, question_tokens, initials):
                 shape_penalty += NOUN_PENALTY
             # The thing asked about right after the figure ("165 cases") is strong evidence.
-            focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) else 0.0
+            focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) or (
+                head is not None and _breakdown_of(sentence, value, head)) else 0.0
             # "When was the report published?" is answered by "The report is available ... on 29 April 2025".
             if asks_publication and _PUBLICATION.search(sentence):
                 focus_bonus += PUBLICATION_BONUS

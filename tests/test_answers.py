@@ -334,6 +334,13 @@ def test_a_count_out_of_a_whole_answers_how_many_and_the_whole_answers_how_many_
     assert question_kind("How many offices does London CRC share with the NPS?") == "count"
 
 
+def test_each_part_of_a_breakdown_counts_what_its_total_counts_and_is_told_apart_by_its_acronym():
+    text = "In total, we completed 4,138 case assessments: 3,050 in SQS and 1,088 in FJI."
+    assert _answer_from(text, "How many case assessments were completed in Full Joint Inspections?") == "1,088"
+    assert _answer_from(text, "How many case assessments were completed in Short Quality Screening?") == "3,050"
+    assert _answer_from(text, "How many case assessments were completed in total?") == "4,138"
+
+
 def test_of_two_figures_with_their_own_years_the_asked_years_figure_wins():
     # "orders" stands right after 17%, but 17% is the figure for 2006.
     text = "Programmes were included in 17% of orders in 2006 and 7% in 2016."
