@@ -612,7 +612,7 @@ def _proximity(sentence: str, span: tuple[int, int], terms: set[str]) -> float:
     return score
 
 
-_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas|compared)\b|;")
+_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas|compared)\b|;|\s(?:and\s+)?(?=(?:a\s+further|another)\s)")
 _NEAR_WORDS = 6.0  # word distance at which a term's evidence halves
 _FAR_SIDE = 0.8  # a term on a figure's far side counts this much
 
@@ -782,14 +782,23 @@ def _tail_of_name(sentence: str, start: int) -> bool:
     return word not in _NOT_NAME_WORDS and not word.endswith(("'", "’"))  # "HMPPS’ Public Protection Unit"
 
 
-def _breakdown_of(sentence: str, value: tuple[int, int, str], head: str) -> bool:
-    """A part listed after a colon counts what its total counts: in "4,138 case assessments:
-    3,050 in SQS and 1,088 in FJI" each part is case assessments too, told apart by its own words."""
-    colon = sentence.rfind(":", 0, value[0])
-    if colon < 0:
-        return False
-    lead = tokenize(sentence[:colon])[-4:]
-    return head in lead[-3:] and any(t[:1].isdigit() for t in lead[:lead.index(head)])
+_NUMBER_TOKENS = frozenset(tokenize(_NUMBER_WORDS.replace("|", " ")))
+# A figure with no noun of its own: "3,050 in SQS", "a further three by Working Links".
+_NO_NOUN_AFTER = re.compile(r"\s*(?:[,;:.)]|$|(?:in|by|for|at|from|across|among|within)\b)", re.I)
+
+
+def _counts_by_ellipsis(sentence: str, value: tuple[int, int, str], head: str) -> bool:
+    """A figure with no noun of its own counts what an earlier figure of its sentence counts.
+
+    In "4,138 case assessments: 3,050 in SQS and 1,088 in FJI" each part is case assessments
+    too, and in "eleven of the twenty-one CRCs owned by two organisations and a further three
+    by Working Links" the three are CRCs; each is then told apart by its own words.
+    """
+    if not re.fullmatch(_NUM, value[2], re.I) or not _NO_NOUN_AFTER.match(sentence, value[1]):
+        return False  # a share or a duration names its own unit: "97%", "ten days"
+    earlier = [t for _, t in _word_tokens(sentence[:value[0]])]
+    return any(t == head and any(x[:1].isdigit() or x in _NUMBER_TOKENS for x in earlier[max(0, i - 3): i])
+               for i, t in enumerate(earlier))
 
 
 def _value_score(
@@ -817,7 +826,7 @@ def _value_score(
     after = tokenize(sentence[value[1]: value[1] + 40])
     # The thing counted stands right after its figure ("eight organisations"); further on, the
     # words may belong to the next figure ("21 Community Rehabilitation Companies owned by eight").
-    if head is not None and (head in after[:3] or _breakdown_of(sentence, value, head)):
+    if head is not None and (head in after[:3] or _counts_by_ellipsis(sentence, value, head)):
         score += HEAD_BONUS
     elif focus & set(after[:3]):
         score += 2.0 if head is None else 1.75  # "100 hostels ('approved premises')" vs "2,300 beds"
@@ -1002,7 +1011,7 @@ def extract_answer(
                 shape_penalty += NOUN_PENALTY
             # The thing asked about right after the figure ("165 cases") is strong evidence.
             focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) or (
-                head is not None and _breakdown_of(sentence, value, head)) else 0.0
+                head is not None and _counts_by_ellipsis(sentence, value, head)) else 0.0
             # "When was the report published?" is answered by "The report is available ... on 29 April 2025".
             if asks_publication and _PUBLICATION.search(sentence):
                 focus_bonus += PUBLICATION_BONUS

@@ -339,6 +339,14 @@ def test_each_part_of_a_breakdown_counts_what_its_total_counts_and_is_told_apart
     assert _answer_from(text, "How many case assessments were completed in Full Joint Inspections?") == "1,088"
     assert _answer_from(text, "How many case assessments were completed in Short Quality Screening?") == "3,050"
     assert _answer_from(text, "How many case assessments were completed in total?") == "4,138"
+    # "a further three" are CRCs too, and "and a further" starts the next item of the list.
+    owners = ("There are eight CRC owners, with eleven of the twenty-one CRCs owned by two organisations "
+              "(Sodexo Justice Services and Purple Futures) and a further three by Working Links.")
+    assert _answer_from(owners, "How many CRCs did Working Links own?") == "three"
+    assert _answer_from(owners, "How many CRCs were owned by Sodexo Justice Services and Purple Futures?") == "eleven"
+    # A share names its own unit and inherits nothing: "97%" is no count of days.
+    row = "Percentage of offenders released from custody seen within 1 day of release 97.9% 97%"
+    assert _answer_from(row, "What percentage of offenders released from custody were seen within a day?") == "97.9%"
 
 
 def test_of_two_figures_with_their_own_years_the_asked_years_figure_wins():
