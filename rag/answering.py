@@ -677,6 +677,9 @@ _ASKS_START = re.compile(r"\b(?:start\w*|begin|began|begun|commenc\w*)\b", re.I)
 _DATE_RANGE_JOIN = r"\s*(?:–|-|to|until)\s*"
 _ASKS_PERIOD = re.compile(r"(?i)\b(?:what|which)\s+(?:time\s+)?period\b|\bover what\b|\bfrom when\b")
 RANGE_END_PENALTY = 0.2
+_ASKS_RANGE = re.compile(r"(?i)\b(?:what|which)\b[^?]*\brange\b|\bbetween what\b")
+_RANGE_VALUE = re.compile(r"\d\s*(?:–|-|to)\s*£?\d")
+RANGE_PENALTY = 0.2
 YEAR_ONLY_PENALTY = 0.2
 
 
@@ -930,6 +933,8 @@ def extract_answer(
     asks_publication = kind == "date" and bool(_PUBLICATION.search(question))
     asked_side = "end" if _ASKS_END.search(question) else "start" if _ASKS_START.search(question) else None
     asks_period = kind == "date" and bool(_ASKS_PERIOD.search(question))
+    # "What is the typical caseload range?" is answered by both ends: "50–90", not "50".
+    asks_range = kind in ("count", "number", "percent", "money") and bool(_ASKS_RANGE.search(question))
     asks_year = bool(re.search(r"(?i)\byears?\b", question))
     best = None
     for hit in hits[:max_passages]:
@@ -1004,6 +1009,8 @@ def extract_answer(
                     shape_penalty = CHANGE_PENALTY
             if kind == "date" and not asks_period and asked_side is None and in_date_range(sentence, value):
                 shape_penalty += RANGE_END_PENALTY
+            if asks_range and not _RANGE_VALUE.search(value[2]):
+                shape_penalty += RANGE_PENALTY
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):
                 shape_penalty += YEAR_ONLY_PENALTY  # "When ...?" is better answered by "November 2017" than "(2017)"
             if focus and kind in ("count", "number", "percent") and _counts_something_else(

@@ -349,6 +349,12 @@ def test_each_part_of_a_breakdown_counts_what_its_total_counts_and_is_told_apart
     assert _answer_from(row, "What percentage of offenders released from custody were seen within a day?") == "97.9%"
 
 
+def test_a_question_about_a_range_is_answered_by_both_ends():
+    text = "The typical caseload of a CRC probation worker is about 50 cases. Workers commonly carry 40–90 cases each."
+    assert _answer_from(text, "What is the typical caseload range of a CRC probation worker?") == "40–90"
+    assert _answer_from(text, "What is the typical caseload of a CRC probation worker?") == "50"
+
+
 def test_of_two_figures_with_their_own_years_the_asked_years_figure_wins():
     # "orders" stands right after 17%, but 17% is the figure for 2006.
     text = "Programmes were included in 17% of orders in 2006 and 7% in 2016."
