@@ -612,7 +612,8 @@ def _proximity(sentence: str, span: tuple[int, int], terms: set[str]) -> float:
     return score
 
 
-_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas|compared)\b|;|\s(?:and\s+)?(?=(?:a\s+further|another)\s)")
+_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas|compared)\b|;|\s(?:and\s+)?(?=(?:a\s+further|another)\s)"
+                     rf"|\s(?=and\s+(?:an?\s+|the\s+)?(?:£?\d|(?:{_NUMBER_WORDS})\b))", re.I)
 _NEAR_WORDS = 6.0  # word distance at which a term's evidence halves
 _FAR_SIDE = 0.8  # a term on a figure's far side counts this much
 

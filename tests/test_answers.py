@@ -349,6 +349,13 @@ def test_each_part_of_a_breakdown_counts_what_its_total_counts_and_is_told_apart
     assert _answer_from(row, "What percentage of offenders released from custody were seen within a day?") == "97.9%"
 
 
+def test_and_before_a_figure_starts_that_figures_own_words():
+    text = ("The number of cautions has also reduced, with a 17% reduction seen between the years ending "
+            "March 2015 and March 2016 and an 85% reduction in the ten years to March 2016.")
+    assert _answer_from(text, "By what percentage did cautions fall between the years ending March 2015 and March 2016?") == "17%"
+    assert _answer_from(text, "By what percentage did cautions fall in the ten years to March 2016?") == "85%"
+
+
 def test_a_question_about_a_range_is_answered_by_both_ends():
     text = "The typical caseload of a CRC probation worker is about 50 cases. Workers commonly carry 40–90 cases each."
     assert _answer_from(text, "What is the typical caseload range of a CRC probation worker?") == "40–90"
