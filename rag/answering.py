@@ -454,6 +454,9 @@ _NOT_A_FIGURE = re.compile(
     r"(?<!\S)\S*?(?:https?:|www\.|[A-Za-z]/|/[A-Za-z])\S*"  # a URL or path fragment (from its first character)
     r"|\b[A-Za-z]+[-‐]?\d+[A-Za-z]*\b"  # Covid-19, SL001, SCH9, M25
     r"|\b0\d{2,}(?:\s\d{3,})+|\b0\d{3,}"  # a telephone number: "07523 805224", "020 3334 0357"
+    # A day of a month, with or without its year: "today (03 December)", "December 3", "03/12/2020".
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s(?=(?-i:{_MONTH})\b(?!\s\d{{4}}))|\b(?-i:{_MONTH})\s\d{{1,2}}(?:st|nd|rd|th)?\b"
+    r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
     # A number made into an adjective: "a two-part review", "a 12-month order", "one-off".
     # (A duration stays one: "a two-day course".)
     rf"|\b(?:\d+|{_NUMBER_WORDS})-(?!(?:{_NUMBER_WORDS}|halfs?|thirds?|quarters?|fifths?|(?:day|week|month|year|hour)s?"

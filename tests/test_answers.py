@@ -83,6 +83,15 @@ def test_digits_inside_web_addresses_and_names_are_not_figures():
     assert [c[2] for c in candidates(s, "count")] == ["429"]
 
 
+def test_a_day_of_a_month_is_part_of_a_date_not_a_count():
+    assert candidates("The Inspectorate today (03 December) published its report on 21 CRCs.", "count") == [
+        (61, 63, "21")]
+    assert [c[2] for c in candidates("On December 3, 2020 and on 03/12/2020 we inspected 10 areas.", "count")] == ["10"]
+    assert [c[2] for c in candidates("It was published on 03 December 2020.", "date")] == ["03 December 2020"]
+    # "may" the verb is no month.
+    assert [c[2] for c in candidates("In May 2019, 12 may leave.", "count")] == ["12"]
+
+
 def test_numbers_made_into_adjectives_are_not_counts_and_ratings_are_typed():
     s = "Our two-part review of a 12-month order found twenty-one CRCs, two-thirds of them rated ‘Good’."
     assert [c[2] for c in candidates(s, "count")] == ["twenty-one"]
