@@ -808,6 +808,28 @@ def _counts_by_ellipsis(sentence: str, value: tuple[int, int, str], head: str) -
                for i, t in enumerate(earlier))
 
 
+def type_nouns_of(question: str) -> frozenset[str]:
+    """The kind of thing a "which"/"what" question asks for: the words after it, up to a
+    function word ("Which panel ...", "which local units ...", "Which grade of ..."). Of a run
+    of capitalised words only the last is a kind ("Which National Probation Service division"
+    -> service, division); the others only name it, so a name that ends in one of them
+    ("HM Inspectorate of Probation") merely echoes the question."""
+    m = re.search(r"(?i)\b(?:which|what)\s+([^,;:?]*)", question)
+    words: list[str] = []
+    for w in re.findall(r"[\w'’-]+", m.group(1) if m else "")[:4]:
+        lw = w.lower()
+        if lw in _ITEM_COUNTS:
+            continue  # "Which two CRCs ..."
+        possessive = bool(re.search(r"['’]s?$", lw))
+        if re.sub(r"['’]s?$", "", lw) in STOPWORDS:
+            break
+        words.append(re.sub(r"['’]s?$", "", w))
+        if possessive:
+            break  # "Which body's guidelines ...?" asks for a body
+    return frozenset(w.lower().rstrip("s") for i, w in enumerate(words)
+                     if not (w[:1].isupper() and i + 1 < len(words) and words[i + 1][:1].isupper()))
+
+
 def _value_score(
     sentence: str,
     value: tuple[int, int, str],
@@ -907,12 +929,7 @@ def extract_answer(
     # Acronyms of the question's own words echo it: "RAR" for "rehabilitation activity requirement".
     initials = _initialisms(question) | _word_initials(question)
     question_words |= _initialisms(question) | {i for i in initials if len(i) >= 3}
-    # The words after "which"/"what" name the kind of thing asked for ("which panel", "which local units").
-    after = re.search(r"(?i)\b(?:which|what)\s+((?:[\w'-]+\b\W*){1,3})", question)
-    type_nouns = frozenset(
-        w.lower().rstrip("s") for w in re.findall(r"[\w'-]+", after.group(1) if after else "")
-        if w.lower() not in STOPWORDS and w.lower() not in _ITEM_COUNTS
-    )
+    type_nouns = type_nouns_of(question)
     items = re.search(r"(?i)\b(?:which|what)\s+(two|three|four|five|both)\b", question)
     items_asked = _ITEM_COUNTS[items.group(1).lower()] if items else 0
     question_values = {c[2].lower() for k in ("percent", "money", "count", "date", "duration")

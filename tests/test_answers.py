@@ -152,6 +152,18 @@ def test_part_of_a_hyphenated_question_word_is_an_echo():
     assert _answer_from(text, "Which CRC's inspection was cut short by Covid-19?").startswith("Hampshire and Isle of Wight")
 
 
+def test_the_kind_a_which_question_asks_for_is_its_noun_not_the_names_that_qualify_it():
+    from rag.answering import type_nouns_of
+
+    assert type_nouns_of("Which National Probation Service division was rated 'Good'?") == {"service", "division"}
+    assert type_nouns_of("Which grade of probation staff was short?") == {"grade"}
+    assert type_nouns_of("Which body's Magistrates' Court Sentencing Guidelines does it cite?") == {"body"}
+    assert type_nouns_of("Which two CRCs made a difference?") == {"crc", "made"}
+    # "Durham" only names the CRC asked about; a name ending in it is no organisation for that.
+    row = "Sodexo South Yorkshire South Yorkshire June 2017 ARCC Durham Tees Valley Durham August 2017"
+    assert _answer_from(row, "Which organisation owned Durham Tees Valley CRC?") == "ARCC"
+
+
 def test_which_two_asks_for_a_pair_and_echoes_of_the_question_are_no_answer():
     text = "Through the Gate work made a difference in Kent, and more so in Wales and Durham. The CRC in Kent did well."
     assert _answer_from(text, "Which two CRCs made a difference with Through the Gate work?") == "Wales and Durham"
