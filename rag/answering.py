@@ -540,11 +540,16 @@ def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
             and not (c[0] == 0 and re.match(r"\d{1,3} [A-Z]", sentence) and not re.match(r"\d{1,3} [A-Z]{2,5}\b", sentence))
             and not re.search(r"(Figure|Table|page|footnote|Level|SL0|level)\s?$", sentence[: c[0]])
             and not (c[2].lower() == "one" and _VAGUE_ONE.search(sentence[: c[0]]))
+            and not (c[2].lower() == "one" and _PRONOUN_AFTER.match(sentence, c[1]))
         ]
     return found.get(kind, [])
 
 
 _ASKS_EXISTING = re.compile(r"(?i)\bhow many\b[^?]*\b(?:are|were|was|is)\s+there\b")
+# "few reports now propose one", "wait for a place on one": with no noun after it, "one" stands
+# for a thing named before, a pronoun, not a count.
+_PRONOUN_AFTER = re.compile(
+    r"\s*(?:[,.;:!?)]|$|(?:and|or|but|to|in|on|at|for|with|that|which|who|is|was|were|are|has|had|will|would)\b)")
 # "more than one CRC" says there are several, and "no one", "any one" or "every one" is nobody or anybody.
 _VAGUE_ONE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|no more than|no|any|every|each|some)\s+$")
 _COUNTED_PHRASE = re.compile(

@@ -83,6 +83,12 @@ def test_digits_inside_web_addresses_and_names_are_not_figures():
     assert [c[2] for c in candidates(s, "count")] == ["429"]
 
 
+def test_one_with_no_noun_after_it_is_a_pronoun_not_a_count():
+    text = "Few reports now propose one, and individuals wait longer for a place on one."
+    assert candidates(text, "count") == []
+    assert [c[2] for c in candidates("Only one CRC and one of the NPS divisions did so.", "count")] == ["one", "one"]
+
+
 def test_a_day_of_a_month_is_part_of_a_date_not_a_count():
     assert candidates("The Inspectorate today (03 December) published its report on 21 CRCs.", "count") == [
         (61, 63, "21")]
