@@ -640,23 +640,19 @@ def figure_terms(sentence: str, weights: dict[str, float], first_value: int) -> 
     return {t: w / mean for t, w in weights.items() if t not in subject}
 
 
-def _spelt_out_words(sentence: str, acronyms: dict[str, frozenset[str]]) -> tuple[tuple[int, frozenset[str]], ...]:
-    """Each word's tokens as a set, an acronym the question spells out standing for its words:
-    "1,088 in FJI" is 1,088 "in Full Joint Inspections". One slot per token keeps distances."""
-    return tuple((pos, acronyms.get(t, _NONE) | {t}) for pos, t in _word_tokens(sentence))
-
-
 def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float],
                  acronyms: dict[str, frozenset[str]] | None = None) -> float:
     """How strongly the question's terms (from `figure_terms`) describe this figure.
 
     Each term counts by its rarity and its distance in words from the figure, its nearest
     side. A figure's words usually follow it ("43.9% for CRCs"); a figure in brackets follows
-    its words ("protect the young person (59%)").
+    its words ("protect the young person (59%)"). An acronym the question spells out stands
+    for its words at its own place: "1,088 in FJI" is 1,088 "in Full Joint Inspections".
     """
     if not terms:
         return 0.0
-    words = _spelt_out_words(sentence, acronyms or {})
+    acronyms = acronyms or {}
+    words = _word_tokens(sentence)
     value_word = sentence.rfind(" ", 0, span[0]) + 1  # "(59%)" starts before its figure
     # A new clause belongs to its own figure: "in 21 cases, and was actually ordered in 15 cases".
     cuts = [m.start() for m in _CLAUSE.finditer(sentence)]
@@ -670,7 +666,8 @@ def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float],
     for t, w in terms.items():
         near = max((side_weight / (1.0 + i / _NEAR_WORDS)
                     for side, side_weight in ((before, before_weight), (after, after_weight))
-                    for i in [next((i for i, slot in enumerate(side) if t in slot), None)] if i is not None),
+                    for i in [next((i for i, w in enumerate(side) if w == t or t in acronyms.get(w, _NONE)), None)]
+                    if i is not None),
                    default=0.0)
         score += w * near
     return score
@@ -808,7 +805,7 @@ def _counts_by_ellipsis(sentence: str, value: tuple[int, int, str], head: str) -
     """
     if not re.fullmatch(_NUM, value[2], re.I) or not _NO_NOUN_AFTER.match(sentence, value[1]):
         return False  # a share or a duration names its own unit: "97%", "ten days"
-    earlier = [t for _, t in _word_tokens(sentence[:value[0]])]
+    earlier = [t for pos, t in _word_tokens(sentence) if pos < value[0]]
     return any(t == head and any(x[:1].isdigit() or x in _NUMBER_TOKENS for x in earlier[max(0, i - 3): i])
                for i, t in enumerate(earlier))
 
@@ -825,12 +822,12 @@ def type_nouns_of(question: str) -> frozenset[str]:
         lw = w.lower()
         if lw in _ITEM_COUNTS:
             continue  # "Which two CRCs ..."
-        possessive = bool(re.search(r"['’]s?$", lw))
-        if re.sub(r"['’]s?$", "", lw) in STOPWORDS:
+        bare = re.sub(r"['’]s?$", "", w)
+        if bare.lower() in STOPWORDS:
             break
-        words.append(re.sub(r"['’]s?$", "", w))
-        if possessive:
-            break  # "Which body's guidelines ...?" asks for a body
+        words.append(bare)
+        if bare != w:
+            break  # a possessive: "Which body's guidelines ...?" asks for a body
     return frozenset(w.lower().rstrip("s") for i, w in enumerate(words)
                      if not (w[:1].isupper() and i + 1 < len(words) and words[i + 1][:1].isupper()))
 
