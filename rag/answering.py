@@ -214,6 +214,24 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+# "Who is the current Chief Inspector?": asked of today, so the newest report answers it.
+_ASKS_CURRENT = re.compile(r"(?i)\b(?:current(?:ly)?|now|nowadays|today|at present|presently|latest|most recent(?:ly)?)\b")
+# Enough to take the newest report's figure over an older report's better-worded one, not
+# enough to lift a sentence that fits the question poorly over the abstention threshold.
+RECENCY_BONUS = 0.2
+
+
+def asks_current(question: str) -> bool:
+    """A question about the present, unless it names the year it means."""
+    return bool(_ASKS_CURRENT.search(question)) and not years_in(question)
+
+
+def without_time_words(question: str) -> str:
+    """The question without the words that ask for the present: they say which report, not what
+    about. Left in, "current" matched the 2017 report's "the current national delivery model"."""
+    return re.sub(r"\s+([?.,;:!])", r"\1", " ".join(_ASKS_CURRENT.sub(" ", question).split()))
+
+
 def years_in(text: str) -> frozenset[int]:
     """Years a text names, with '2019/20' and '2015-16' counting as both years."""
     return _years_in(text)
@@ -914,6 +932,7 @@ def extract_answer(
     sentence_similarity: Callable[[int, int, int], float] | None = None,
     semantic_weight: float = 0.5,
     common_words: frozenset[str] = frozenset(),
+    latest_doc: str | None = None,
 ) -> Extracted:
     kind = question_kind(question)
     if kind == "expansion":
@@ -1047,7 +1066,8 @@ def extract_answer(
                 focus_bonus += PUBLICATION_BONUS
             semantic = sentence_similarity(hit.chunk.id, s, e) if sentence_similarity else 0.0
             score = (0.2 * sentence_cov + 0.45 * context_cov + 0.35 * passage_cov + focus_bonus + semantic_weight * semantic
-                     - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty - shape_penalty)
+                     - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty - shape_penalty
+                     + (RECENCY_BONUS if hit.chunk.doc == latest_doc else 0.0))
             if best is None or score > best[0]:
                 best = (score, hit.rank, s, e, value, names_focus, token_set(text) | header_tokens)
     # When the best passage never names the thing asked about ("How many women ...?" answered

@@ -198,6 +198,25 @@ def with_definition(index: SearchIndex, hits: list[Hit], abbreviation: str, doc:
     return [dataclasses.replace(h, rank=i) for i, h in enumerate(moved, start=1)]
 
 
+def with_latest(hits: list[Hit], pool: list[Hit], doc_dates: dict[str, str], n: int) -> tuple[list[Hit], str | None]:
+    """The hits with the latest-dated report's best passage read too, and that report.
+
+    "Who is the current Chief Inspector?" is asked of a library that spans years: each
+    report names the Chief Inspector of its day, and the 2017 report, the longest, wins on
+    words. The newest report that retrieval found anything in (the pool) holds the current
+    answer; if none of the first n hits is from it, its best passage comes right after them.
+    """
+    dated = [h for h in pool if doc_dates.get(h.chunk.doc)]
+    if not dated:
+        return hits, None
+    latest = max(doc_dates[h.chunk.doc] for h in dated)
+    best = next(h for h in dated if doc_dates[h.chunk.doc] == latest)
+    if any(h.chunk.doc == best.chunk.doc for h in hits[:n]):
+        return hits, best.chunk.doc
+    moved = [*hits[:n], best, *(h for h in hits[n:] if h.chunk.id != best.chunk.id)]
+    return [dataclasses.replace(h, rank=i) for i, h in enumerate(moved, start=1)], best.chunk.doc
+
+
 def answer_first(hits: list[Hit], answer_rank: int | None) -> tuple[list[Hit], int | None]:
     """The hits with the answer's passage moved to the front, and its new rank (1).
 

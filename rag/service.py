@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answering import asked_abbreviation, extract_answer, lowercase_words, warm_figures
+from rag.answering import (
+    asked_abbreviation,
+    asks_current,
+    extract_answer,
+    lowercase_words,
+    warm_figures,
+    without_time_words,
+)
 from rag.chunking import context_header, indexed_text
 from rag.corpus import Document, scan_library
 from rag.embedding import Encoder, encoder_for
@@ -23,7 +30,7 @@ from rag.errors import BadQuestion, DocumentError, NoMatchingDocuments, UnknownD
 from rag.indexing import expectations
 from rag.lexical import BM25
 from rag.readers import page_of
-from rag.retrieval import MODES, Hit, Mode, SearchIndex, answer_first, search, with_definition
+from rag.retrieval import MODES, Hit, Mode, SearchIndex, answer_first, search, with_definition, with_latest
 from rag.schemas import AskResponse, Citation, Span
 from rag.settings import Settings
 from rag.store import PendingChanges, StoredIndex, load_index, pending_changes
@@ -42,6 +49,7 @@ class QAService:
     documents: dict[str, Document]
     headers: dict[str, str]
     doc_years: dict[str, int | None] = field(default_factory=dict)
+    doc_dates: dict[str, str] = field(default_factory=dict)  # ISO-like, so they sort as strings
     pending: PendingChanges | None = None  # library changes not in this index yet
     common_words: frozenset[str] = frozenset()  # written in lower case somewhere: not a name
     _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
@@ -151,12 +159,12 @@ class QAService:
             lexical_rank=hit.lexical_rank,
         )
 
-    def sentence_similarity(self, question: str, hits: list[Hit]):
+    def sentence_similarity(self, question: str, hits: list[Hit], passages: int):
         """Cosine between the question and each stored sentence of the top passages."""
         table = self.stored.sentences
         qv = self.query_vector(question).astype(np.float32)
         sims: dict[tuple[int, int, int], float] = {}
-        for h in hits[: self.settings.answer_passages]:
+        for h in hits[:passages]:
             i = h.chunk.id
             lo, hi = int(table["chunk_ptr"][i]), int(table["chunk_ptr"][i + 1])
             if hi <= lo:
@@ -183,15 +191,26 @@ class QAService:
         q = self.clean_question(question)
         self.check_params(k, doc, year, mode)
         self.check_filters(doc, year)
-        hits = self.retrieve(q, max(k, self.settings.answer_passages), doc, year, mode)
+        n = max(k, self.settings.answer_passages)
+        latest_doc = None
+        asked = q
+        read = self.settings.answer_passages
+        if asks_current(q) and year is None and doc is None:
+            asked = without_time_words(q)
+            pool = self.retrieve(asked, max(n, self.settings.candidates), doc, year, mode)
+            hits = self.retrieve(asked, n, doc, year, mode)  # not pool[:n]: the top n is ranked for n
+            hits, latest_doc = with_latest(hits, pool, self.doc_dates, self.settings.answer_passages)
+            read += 1  # the newest report's passage is read on top of the usual ones
+        else:
+            hits = self.retrieve(q, n, doc, year, mode)
         if abbreviation := asked_abbreviation(q):
             hits = with_definition(self.index, hits, abbreviation, doc, year)
         found = extract_answer(
-            q, hits, self.index.bm25, self.headers, self.settings.abstain_threshold,
+            asked, hits, self.index.bm25, self.headers, self.settings.abstain_threshold,
             doc_years=self.doc_years,
-            sentence_similarity=self.sentence_similarity(q, hits) if mode != "bm25" else None,
-            semantic_weight=self.settings.semantic_weight, max_passages=self.settings.answer_passages,
-            common_words=self.common_words,
+            sentence_similarity=self.sentence_similarity(asked, hits, read) if mode != "bm25" else None,
+            semantic_weight=self.settings.semantic_weight, max_passages=read,
+            common_words=self.common_words, latest_doc=latest_doc,
         )
         span = None
         if found.answer is not None and found.hit_rank is not None:
@@ -272,6 +291,7 @@ def load_service(settings: Settings, encoder: Encoder | None = None) -> QAServic
         documents=documents,
         headers={d.doc: context_header(d) for d in documents.values()},
         doc_years={d.doc: d.year for d in documents.values()},
+        doc_dates={d.doc: d.date for d in documents.values() if d.year},
         pending=library_changes(settings, stored),
         common_words=lowercase_words([c.text for c in stored.chunks]),
     )

@@ -9,18 +9,20 @@ import pytest
 from rag.answering import (
     _ASKS_END,
     _content_terms,
+    asks_current,
     candidates,
     extract_answer,
     focus_head,
     focus_terms,
     periods_in,
     question_kind,
+    without_time_words,
     years_in,
 )
 from rag.chunking import Chunk
 from rag.errors import BadQuestion, UnknownDocument
 from rag.lexical import BM25
-from rag.retrieval import Hit
+from rag.retrieval import Hit, with_latest
 
 
 @pytest.mark.parametrize(
@@ -454,6 +456,45 @@ def test_a_question_with_no_rare_word_still_reads_the_dense_retrievers_best_pass
     hits = service.retrieve("How many probation officer vacancies were there across the NPS?", 5)
     assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_a_question_about_the_present_is_answered_by_the_newest_report(service):
+    # Each report names the Chief Inspector of its day; the 2017 one (the longest) wins on words.
+    resp = service.ask("Who is the current Chief Inspector of Probation?")
+    assert resp.answer == "Martin Jones"
+    source = resp.citations[resp.answer_citation - 1]
+    assert source.doc == "002_58e51aa4d32b0c21.txt" and source.date == "29 April 2025"
+    assert service.ask("Who is the Chief Inspector of Probation now?").answer == "Martin Jones"
+    # A year in the question says which report it means.
+    assert service.ask("Who was the current Chief Inspector of Probation in 2019?").answer == "Justin Russell"
+    # The newest report is read as well, not instead: it has no CRC key facts, the 2017 one does.
+    assert service.ask("How many CRCs are there currently?").answer == "21"
+
+
+def test_only_an_undated_question_about_the_present_prefers_the_newest_report():
+    assert asks_current("Who is the current Chief Inspector?")
+    assert asks_current("What is the latest reoffending rate?")
+    assert not asks_current("How many current cases did the March 2016 thematic look at?")
+    assert not asks_current("Who owned London CRC?")
+    assert not asks_current("What is the currency of the fine?")  # a word, not a stem
+    assert without_time_words("Who is the current Chief Inspector now?") == "Who is the Chief Inspector?"
+
+
+def _hit(doc: str, chunk_id: int, rank: int) -> Hit:
+    return Hit(Chunk(chunk_id, doc, 0, 1, 0, 1, "x"), 1.0, rank)
+
+
+def test_the_newest_reports_best_passage_is_read_after_the_usual_ones():
+    dates = {"old.txt": "2017", "mid.txt": "2019-08-21", "new.txt": "2025-04-29"}
+    hits = [_hit("old.txt", 0, 1), _hit("mid.txt", 1, 2), _hit("old.txt", 2, 3)]
+    pool = [*hits, _hit("undated.txt", 3, 4), _hit("new.txt", 4, 5), _hit("new.txt", 5, 6)]
+    read, latest = with_latest(hits, pool, dates, 2)
+    assert latest == "new.txt"
+    assert [(h.chunk.id, h.rank) for h in read] == [(0, 1), (1, 2), (4, 3), (2, 4)]
+    # Already among the first n: nothing moves.
+    assert with_latest(hits, hits, dates, 2) == (hits, "mid.txt")
+    # No dated report retrieved: nothing to prefer.
+    assert with_latest(hits, hits, {}, 2) == (hits, None)
 
 
 def test_an_abbreviation_is_expanded_from_where_a_report_spells_it_out(service):
