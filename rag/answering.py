@@ -69,7 +69,7 @@ PATTERNS: dict[str, re.Pattern] = {
     # Proper names: runs of capitalised words (McCann, ARCC, EOS Works Ltd), allowing
     # "of", "and", "for", "the" inside ("Prison and Probation Ombudsman").
     "name": re.compile(
-        r"\b(?:[A-Z][a-z]*[A-Z]?[a-z]+|[A-Z]{2,})(?:,?\s(?:(?:of|and|for|the|on)\s)?(?:[A-Z][a-z]*[A-Z]?[a-z]+|[A-Z]{2,}))*\b"
+        r"\b(?:[A-Z][a-z]*[A-Z]?[a-z]+|[A-Z]{2,})(?:,?\s(?:(?:of|and|for|the|on)\s(?:the\s)?)?(?:[A-Z][a-z]*[A-Z]?[a-z]+|[A-Z]{2,}))*\b"
     ),
 }
 
@@ -343,10 +343,12 @@ def _name_candidates(sentence: str, question_words: set[str],
         words = [(w.start() + m.start(), w.end() + m.start(), w.group(0).strip(",")) for w in re.finditer(r"\S+", m.group(0))]
         segment: list[tuple[int, int, str]] = []
         segments = []
-        for w in words:
+        for j, w in enumerate(words):
             word = w[2]
             stop = (word.lower() in question_words and word not in _CONNECTORS or (word in _NOT_NAME_WORDS and word not in _HONORIFICS)
-                    or w[0] == opening and (word.lower() in common_words or word.lower() in _OPENERS))
+                    or w[0] == opening and (word.lower() in common_words or word.lower() in _OPENERS)
+                    # "London and the South East" is one place, but "Youth Offending Teams and the YJB" two bodies.
+                    or word == "the" and j > 0 and words[j - 1][2] == "and")
             if stop:
                 if segment:
                     segments.append(segment)
@@ -731,6 +733,13 @@ def range_side(sentence: str, value: tuple[int, int, str]) -> str | None:
 
 _COUNTED_STOP = STOPWORDS - {"and", "or"}
 NOUN_PENALTY = 0.3
+# "Where was the shortage most acute?", "In which two places ...?": a place, which a report
+# names after a preposition of place ("especially acute in London and the South East").
+_ASKS_PLACE = re.compile(r"(?i)^\s*where\b|\bwhich\s+(?:two\s+|three\s+|four\s+)?(?:places?|areas?|regions?|cit(?:y|ies)"
+                         r"|count(?:y|ies)|towns?|locations?)\b")
+_AT_PLACE = re.compile(r"(?i)\b(?:in|at|across|throughout|within|around)\s+(?:the\s+)?$")
+PLACE_BONUS = 1.0
+PLACE_PENALTY = 0.2
 _FOCUSED_KINDS = ("count", "number", "percent", "money")
 # How reports say when they come out; a date question about that is answered by such a sentence.
 _PUBLICATION = re.compile(r"(?i)\b(?:publish\w*|publication|released?|launch\w*|(?:is|was|will be) available)\b")
@@ -867,6 +876,7 @@ def _value_score(
     asked_years: frozenset[int] = frozenset(),
     common_words: frozenset[str] = frozenset(),
     acronyms: dict[str, frozenset[str]] | None = None,
+    place: bool = False,
 ) -> float:
     if sentence_terms is not None:
         score = _attribution(sentence, (value[0], value[1]), sentence_terms, acronyms)
@@ -914,6 +924,8 @@ def _value_score(
             # "Ombudsman" of "Prison and Probation Ombudsman", "Cymru" of "YJB Cymru"; a person's
             # name after a title stays whole ("Head of Communications Catherine Chan").
             score -= FRAGMENT_PENALTY
+        if place and _AT_PLACE.search(sentence[max(0, value[0] - 20): value[0]]):
+            score += PLACE_BONUS
         if items_asked:
             # "Which two CRCs ...?" -> "Wales and Durham", not "Wales".
             items = len(re.split(r",\s*(?:and\s+)?|\s+and\s+", value[2]))
@@ -965,6 +977,7 @@ def extract_answer(
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None
     post_holder = kind == "name" and bool(_ASKS_POST_HOLDER.search(question))
+    place = kind == "name" and bool(_ASKS_PLACE.search(question))
     if kind == "name":
         person = bool(re.match(r"(?i)\s*(who|whom)\b", question)) or bool(re.search(r"(?i)\bwhich (individual|person)", question))
     # Figures are told apart by the rarer words that describe each; names and dates keep plain
@@ -1040,7 +1053,7 @@ def extract_answer(
                 values,
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
                                             items_asked, sentence_terms, asked_side, head, subset_total, asks_holding,
-                                            asked_years, common_words, acronyms), -c[0]),
+                                            asked_years, common_words, acronyms, place), -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not
             # answered by it, and a question about a change is answered by nothing else.
@@ -1051,6 +1064,8 @@ def extract_answer(
                     shape_penalty = CHANGE_PENALTY
             if kind == "date" and not asks_period and asked_side is None and in_date_range(sentence, value):
                 shape_penalty += RANGE_END_PENALTY
+            if place and not _AT_PLACE.search(sentence[max(0, value[0] - 20): value[0]]):
+                shape_penalty += PLACE_PENALTY  # "HM Prison and Probation Service has ..." names no place
             if asks_range and not _RANGE_VALUE.search(value[2]):
                 shape_penalty += RANGE_PENALTY
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):

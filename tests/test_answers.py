@@ -621,6 +621,14 @@ def test_a_question_about_an_end_takes_the_second_date_of_a_range():
     assert _answer_from(text, "In which month did the round of division inspections begin?") == "July 2018"
 
 
+def test_a_question_about_a_place_is_answered_by_the_place_named_after_in_or_at():
+    text = "HM Prison and Probation Service reported the shortage, which is especially acute in London and the South East."
+    assert _answer_from(text, "Where was the shortage especially acute?") == "London and the South East"
+    text = ("Progress varied between the CRC and NPS in Newcastle; all the NPS cases we saw in "
+            "Carmarthen and Leicester had made sufficient progress.")
+    assert _answer_from(text, "In which two places had all NPS cases made sufficient progress?") == "Carmarthen and Leicester"
+
+
 def test_a_unit_is_an_organisation_not_a_person():
     text = "CRCs must refer court cases to the NPS, and prison recall cases to the Public Protection Unit for action."
     assert _answer_from(text, "To which unit must CRCs refer prison recall cases?") == "Public Protection Unit"
