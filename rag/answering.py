@@ -183,12 +183,44 @@ class Extracted:
 _GIVEN_FIGURE = re.compile(r"\d[\d,.]*\s?(?:%|per\s?cent\b)|£\s?\d[\d,.]*\w*")
 
 
+# Searches typed as keywords ("proven reoffending rate 2015 cohort crc", "chief inspector of
+# probation december 2020") have no question word to say what they ask for; their nouns do.
+_QUESTION_WORD = re.compile(r"(?i)\b(?:what|which|who|whom|whose|when|where|how|why)\b")
+# The thing a keyword search asks for comes first: "act setting out hm chief inspector's duties" asks for an Act.
+_KEYWORD_POST = re.compile(r"(?i)^\s*(?:(?:the|hm|current|latest|former)\s+)*(?:chief inspector|inspector of|director|minister|secretary of state|chief executive"
+                           r"|chair(?:man|woman|person)?|ombudsman|spokes(?:man|woman|person))\b")
+_KEYWORD_CUES: list[tuple[str, re.Pattern]] = [
+    ("percent", re.compile(r"(?i)\b(?:rates?|share|proportion|percentage|per cent|percent)\b|%")),
+    ("name", _KEYWORD_POST),
+    ("date", re.compile(r"(?i)\b(?:date|dated|published|publication date)\b")),
+    ("duration", re.compile(r"(?i)\b(?:length|duration)\b")),
+    ("name", re.compile(r"(?i)\b(?:owners?|owned by)\b|^\s*(?:the\s+)?(?:act|law|legislation|organisation|organization"
+                        r"|company|body|charity|provider|person)\b")),
+]
+# "cases inspected national arrangements inspection 2025", "pre-sentence reports nps provides
+# per year": things, counted (a plural noun among the first three words), unless a money, date
+# or other cue says otherwise.
+_KEYWORD_THINGS = re.compile(r"(?i)^\s*(?:the\s+)?(?:total\s+)?(?:[\w-]+\s+){0,2}?(?:[a-z]+-)?[a-z]{3,}(?<![su]s)(?<!ss)s\b")
+
+
+def _keyword_post(question: str) -> bool:
+    """'chief inspector of probation 2025': a keyword search for who held a post."""
+    return not _QUESTION_WORD.search(question) and bool(_KEYWORD_POST.search(question))
+
+
 def question_kind(question: str) -> str:
     # A figure the question states ("the claim that offending fell by 42%") is given, not asked.
     asked = _GIVEN_FIGURE.sub(" ", question)
+    keywords = not _QUESTION_WORD.search(asked)
+    if keywords:
+        for kind, cue in _KEYWORD_CUES:
+            if cue.search(asked):
+                return kind
     for kind, cue in _KIND_CUES:
         if cue.search(asked):
             return kind
+    if keywords and _KEYWORD_THINGS.search(asked):
+        return "count"
     return "definition" if _definition_asked(asked) else "number"
 
 
@@ -976,10 +1008,11 @@ def extract_answer(
     asks_existing = bool(_ASKS_EXISTING.search(question))
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None
-    post_holder = kind == "name" and bool(_ASKS_POST_HOLDER.search(question))
+    post_holder = kind == "name" and (bool(_ASKS_POST_HOLDER.search(question)) or _keyword_post(question))
     place = kind == "name" and bool(_ASKS_PLACE.search(question))
     if kind == "name":
-        person = bool(re.match(r"(?i)\s*(who|whom)\b", question)) or bool(re.search(r"(?i)\bwhich (individual|person)", question))
+        person = (bool(re.match(r"(?i)\s*(who|whom)\b", question)) or bool(re.search(r"(?i)\bwhich (individual|person)", question))
+                  or _keyword_post(question))
     # Figures are told apart by the rarer words that describe each; names and dates keep plain
     # closeness (on the dev split, weighting by rarity picked title words and wrong months).
     figure_weights = None if kind in ("name", "date") else weights

@@ -40,6 +40,16 @@ from rag.retrieval import Hit, with_latest
         # A share asked about work done "within the timescale" is still a share.
         ("What share of pre-sentence reports were completed within the timescale?", "percent"),
         ("Since what month had divisions lacked workforce data?", "date"),
+        # Keyword searches: their nouns say what they ask for.
+        ("proven reoffending rate oct-dec 2015 cohort crc", "percent"),
+        ("chief inspector of probation december 2020", "name"),
+        ("owner of london crc", "name"),
+        ("act setting out the chief inspector's duties", "name"),
+        ("pre-sentence reports nps provides to courts per year", "count"),
+        ("cases inspected national arrangements inspection 2025", "count"),
+        ("publication date 2019/20 annual report", "date"),
+        ("through the gate funding 2017", "money"),
+        ("youth offending fall first four years", "number"),
         # The 42% is given by the question, not asked for.
         ("Which body published the statistics behind the claim that offending fell by 42%?", "name"),
         ("Where was the shortage of probation officers most acute?", "name"),
@@ -456,6 +466,11 @@ def test_a_question_with_no_rare_word_still_reads_the_dense_retrievers_best_pass
     hits = service.retrieve("How many probation officer vacancies were there across the NPS?", 5)
     assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_a_keyword_search_for_a_post_gets_the_person_who_held_it(service):
+    assert service.ask("chief inspector of probation december 2020").answer == "Justin Russell"
+    assert service.ask("chief inspector of probation 2025").answer == "Martin Jones"
 
 
 def test_a_question_about_the_present_is_answered_by_the_newest_report(service):
