@@ -158,7 +158,9 @@ _CHANGE_AFTER = re.compile(rf"^\s*(?:{_CHANGE_WORDS})\b", re.I)
 _CHANGE_QUESTION = re.compile(rf"\bby how much\b|\bhow much did\b|\b(?:{_CHANGE_WORDS})\b(?!\s+to\b)", re.I)
 # Only verbs: "up to 50 cases" or "more to do" asks for no level reached.
 _LEVEL_REACHED = (r"|\b(?:ris(?:e|es|en|ing)|rose|increas\w*|fall\w*|fell|drop\w*|reduc\w*|decreas\w*|declin\w*|grow\w*|grew"
-                  r"|climb\w*)\s+to\b|\breach\w*")
+                  r"|climb\w*)\s+to\b|\breach\w*"
+                  # "To what figure did the number ... drop?" asks for the level reached, too.
+                  r"|\bto\s+what\s+(?:figure|level|number|total|value)\b")
 
 
 def is_change(sentence: str, value: tuple[int, int, str]) -> bool:
@@ -726,8 +728,9 @@ def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float],
 
 
 _RANGE_OPEN = re.compile(r"\b(?:between|from)\s*$", re.I)
-_RANGE_JOIN = re.compile(r"^\s*(?:and|to|until|–|-)\s", re.I)
-_RANGE_CLOSE = re.compile(r"\b(?:between|from)\s+[^,;.]{3,30}?\s*(?:\band|\bto|\buntil|–|-)\s*$", re.I)
+# "from 110,801 in 2007/2008 to 18,263 in 2015/2016": each end may carry its own year.
+_RANGE_JOIN = re.compile(r"^\s*(?:(?:in|during|for)\s+[\w/–-]+\s+)?(?:and|to|until|–|-)\s", re.I)
+_RANGE_CLOSE = re.compile(r"\b(?:between|from)\s+(?:[^,;.]|(?<=\d)[,.](?=\d)){3,40}?\s*(?:\band|\bto|\buntil|–|-)\s*$", re.I)
 _ASKS_END = re.compile(r"\b(?:end|ended|ends|finish\w*|until|conclud\w*)\b" + _LEVEL_REACHED, re.I)
 _ASKS_START = re.compile(r"\b(?:start\w*|begin|began|begun|commenc\w*)\b", re.I)
 
@@ -815,6 +818,14 @@ def _counts_something_else(sentence: str, value: tuple[int, int, str], question_
 
 
 _PEOPLE = frozenset(tokenize("people individuals persons"))
+# Reports name the same people by different words: the youth justice system's "children"
+# are "young people" in the 2017 report and "children" in later ones.
+_SAME_THINGS = [frozenset(tokenize("children child young youth juveniles"))]
+
+
+def same_things(words: set[str]) -> set[str]:
+    """The words, with the other words reports use for the same people."""
+    return words.union(*(group for group in _SAME_THINGS if group & words))
 
 
 YEAR_BESIDE_BONUS = 2.5
@@ -1040,7 +1051,7 @@ def extract_answer(
             if not asked_years & known:
                 year_penalty = 1.0
         # A key-facts label names what a share measures, not its base ("72% Sufficient planning ..." of cases).
-        names_focus = (not focus or kind not in _FOCUSED_KINDS or bool(focus & (token_set(text) | header_tokens))
+        names_focus = (not focus or kind not in _FOCUSED_KINDS or bool(same_things(focus) & (token_set(text) | header_tokens))
                        or (hit.chunk.fact and kind == "percent")
                        # "How much extra money ...?" measures money, which a "£" already says.
                        or (kind == "money" and focus <= _MONEY_WORDS))

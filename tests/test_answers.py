@@ -644,6 +644,15 @@ def test_a_question_about_a_place_is_answered_by_the_place_named_after_in_or_at(
     assert _answer_from(text, "In which two places had all NPS cases made sufficient progress?") == "Carmarthen and Leicester"
 
 
+def test_a_fall_to_a_figure_is_answered_by_the_level_reached_even_when_each_end_has_its_year():
+    text = ("First-time entrants to the youth justice system have fallen (from 110,801 in 2007/2008 "
+            "to 18,263 in 2015/2016: a reduction of 84%).")
+    # "children" are the report's "young people" / "youth": the passage does name them.
+    question = "To what figure did the number of children entering the youth justice system for the first time drop?"
+    assert _answer_from(text, question) == "18,263"
+    assert _answer_from(text, "How many first-time entrants to the youth justice system were there in 2007/2008?") == "110,801"
+
+
 def test_a_unit_is_an_organisation_not_a_person():
     text = "CRCs must refer court cases to the NPS, and prison recall cases to the Public Protection Unit for action."
     assert _answer_from(text, "To which unit must CRCs refer prison recall cases?") == "Public Protection Unit"
