@@ -200,9 +200,9 @@ _KEYWORD_CUES: list[tuple[str, re.Pattern]] = [
                         r"|company|body|charity|provider|person)\b")),
 ]
 # "cases inspected national arrangements inspection 2025", "pre-sentence reports nps provides
-# per year": things, counted (a plural noun among the first three words), unless a money, date
+# per year": things, counted (a plural noun among the first four words), unless a money, date
 # or other cue says otherwise.
-_KEYWORD_THINGS = re.compile(r"(?i)^\s*(?:the\s+)?(?:total\s+)?(?:[\w-]+\s+){0,2}?(?:[a-z]+-)?[a-z]{3,}(?<![su]s)(?<!ss)s\b")
+_KEYWORD_THINGS = re.compile(r"(?i)^\s*(?:the\s+)?(?:total\s+)?(?:number\s+of\s+)?(?P<things>(?:[\w-]+\s+){0,3}?(?:[a-z]+-)?[a-z]{3,}(?<![su]s)(?<!ss)s)\b")
 
 
 def _keyword_post(question: str) -> bool:
@@ -614,10 +614,20 @@ _COUNTED_PHRASE = re.compile(
 _MONEY_WORDS = frozenset(tokenize("money extra additional funding cash amount sum pounds"))
 
 
+def _counted_phrase(question: str) -> str | None:
+    """'how many CRC inspections ...' -> 'CRC inspections ...'; a keyword search names its things
+    first: 'nps probation officer vacancies 2021' -> 'nps probation officer vacancies'."""
+    if m := _COUNTED_PHRASE.search(question):
+        return m.group(1)
+    if not _QUESTION_WORD.search(question) and (m := _KEYWORD_THINGS.search(question)):
+        return m.group("things")
+    return None
+
+
 def focus_terms(question: str) -> set[str]:
     """The thing being counted or measured: 'how many CRC inspections' -> {crc, inspection}."""
-    m = _COUNTED_PHRASE.search(question)
-    return set(tokenize(m.group(1))) if m else set()
+    phrase = _counted_phrase(question)
+    return set(tokenize(phrase)) if phrase else set()
 
 
 HEAD_BONUS = 4.0  # the head noun right after a figure names what it counts
@@ -626,11 +636,11 @@ HEAD_BONUS = 4.0  # the head noun right after a figure names what it counts
 def focus_head(question: str) -> str | None:
     """The head noun of the thing counted: the last word before a verb or function word
     ('how many approved premises beds were there' -> 'bed'; 'how many cases did' -> 'case')."""
-    m = _COUNTED_PHRASE.search(question)
-    if not m:
+    phrase = _counted_phrase(question)
+    if not phrase:
         return None
     words = []
-    for w in m.group(1).split():
+    for w in phrase.split():
         if w.lower().strip("?,.") in STOPWORDS:
             break
         words.append(w)

@@ -468,6 +468,20 @@ def test_a_question_with_no_rare_word_still_reads_the_dense_retrievers_best_pass
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
 
+def test_a_keyword_search_names_what_it_counts_as_a_question_does():
+    def read(text: str, question: str) -> tuple[str | None, float]:
+        hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
+        found = extract_answer(question, hits, BM25.build([text, "Probation services in England."]), {}, 0.0)
+        return found.answer, found.confidence
+
+    assert focus_terms("nps probation officer vacancies 2021") == {"nps", "probat", "offic", "vacanc"}
+    assert focus_head("number of approved premises beds") == "bed"
+    # "150,000 offenders" counts no vacancies, whether the question is typed out or as keywords.
+    text = "In 2021 the NPS will supervise 150,000 offenders, and probation officer vacancies remain."
+    assert read(text, "nps probation officer vacancies 2021") == read(
+        text, "How many probation officer vacancies did the NPS have in 2021?")
+
+
 def test_a_keyword_search_for_a_post_gets_the_person_who_held_it(service):
     assert service.ask("chief inspector of probation december 2020").answer == "Justin Russell"
     assert service.ask("chief inspector of probation 2025").answer == "Martin Jones"
