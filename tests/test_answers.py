@@ -658,6 +658,19 @@ def test_a_question_about_a_place_is_answered_by_the_place_named_after_in_or_at(
     assert _answer_from(text, "In which two places had all NPS cases made sufficient progress?") == "Carmarthen and Leicester"
 
 
+def test_a_list_of_places_answers_which_places_without_a_preposition():
+    # Only an organisation ("HM Prison and Probation Service has ...") is no place; a bare
+    # list of counties loses nothing against the threshold for lacking an "in".
+    def confidence(text: str, question: str) -> float:
+        hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
+        return extract_answer(question, hits, BM25.build([text, "Probation services in England."]), {}, 0.0).confidence
+
+    text = "Bedfordshire, Northamptonshire, Cambridgeshire and Hertfordshire make up the BeNCH CRC area."
+    as_places = confidence(text, "Which four counties make up the BeNCH CRC area?")
+    as_names = confidence(text, "Which four names make up the BeNCH CRC area?")  # no place asked
+    assert as_places == pytest.approx(as_names, abs=0.01)
+
+
 def test_a_fall_to_a_figure_is_answered_by_the_level_reached_even_when_each_end_has_its_year():
     text = ("First-time entrants to the youth justice system have fallen (from 110,801 in 2007/2008 "
             "to 18,263 in 2015/2016: a reduction of 84%).")
