@@ -263,6 +263,8 @@ def documents(ctx: click.Context, as_json: bool) -> None:
 def _print_answer(resp, width: int = 100) -> None:
     """The human-readable answer. Everything printed goes through `plain`: it quotes reports."""
     _echo()
+    if resp.searched_as:
+        _echo(f"Searched as: {resp.searched_as}", fg="yellow")
     if resp.answer is not None:
         _echo(f"Answer: {resp.answer}", bold=True)
         _echo(textwrap.fill(f"“{plain(resp.answer_sentence or '')}” [{resp.answer_citation}]", width,

@@ -33,6 +33,7 @@ from rag.readers import page_of
 from rag.retrieval import MODES, Hit, Mode, SearchIndex, answer_first, search, with_definition, with_latest
 from rag.schemas import AskResponse, Citation, Span
 from rag.settings import Settings
+from rag.spelling import Vocabulary, correct_spelling
 from rag.store import PendingChanges, StoredIndex, load_index, pending_changes
 
 NOT_FOUND = "not found in the reports"
@@ -52,6 +53,7 @@ class QAService:
     doc_dates: dict[str, str] = field(default_factory=dict)  # ISO-like, so they sort as strings
     pending: PendingChanges | None = None  # library changes not in this index yet
     common_words: frozenset[str] = frozenset()  # written in lower case somewhere: not a name
+    vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary({}, frozenset()))  # for typos
     _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -180,7 +182,7 @@ class QAService:
 
     def search(self, question: str, k: int = 5, doc: str | None = None, year: int | None = None,
                mode: Mode = "hybrid") -> list[Citation]:
-        q = self.clean_question(question)
+        q = correct_spelling(self.clean_question(question), self.vocabulary)
         self.check_params(k, doc, year, mode)
         self.check_filters(doc, year)
         return [self.citation(h) for h in self.retrieve(q, k, doc, year, mode)]
@@ -193,17 +195,18 @@ class QAService:
         self.check_filters(doc, year)
         n = max(k, self.settings.answer_passages)
         latest_doc = None
-        asked = q
+        # "probaton", "premisses": BM25 matches words exactly, so typos are put right first.
+        asked = spelt = correct_spelling(q, self.vocabulary)
         read = self.settings.answer_passages
-        if asks_current(q) and year is None and doc is None:
-            asked = without_time_words(q)
+        if asks_current(spelt) and year is None and doc is None:
+            asked = without_time_words(spelt)
             pool = self.retrieve(asked, max(n, self.settings.candidates), doc, year, mode)
             hits = self.retrieve(asked, n, doc, year, mode)  # not pool[:n]: the top n is ranked for n
             hits, latest_doc = with_latest(hits, pool, self.doc_dates, self.settings.answer_passages)
             read += 1  # the newest report's passage is read on top of the usual ones
         else:
-            hits = self.retrieve(q, n, doc, year, mode)
-        if abbreviation := asked_abbreviation(q):
+            hits = self.retrieve(spelt, n, doc, year, mode)
+        if abbreviation := asked_abbreviation(spelt):
             hits = with_definition(self.index, hits, abbreviation, doc, year)
         found = extract_answer(
             asked, hits, self.index.bm25, self.headers, self.settings.abstain_threshold,
@@ -226,6 +229,7 @@ class QAService:
         stale = self.pending.stale(h.chunk.doc for h in cited) if self.pending else []
         return AskResponse(
             question=q,
+            searched_as=spelt if spelt != q else None,
             answer=found.answer,
             answer_sentence=found.sentence,
             answer_kind=found.kind,
@@ -294,4 +298,5 @@ def load_service(settings: Settings, encoder: Encoder | None = None) -> QAServic
         doc_dates={d.doc: d.date for d in documents.values() if d.year},
         pending=library_changes(settings, stored),
         common_words=lowercase_words([c.text for c in stored.chunks]),
+        vocabulary=Vocabulary.of([c.text for c in stored.chunks]),
     )

@@ -208,7 +208,7 @@ def test_printed_answers_carry_no_terminal_escapes(capsys):
     citation = SimpleNamespace(rank=1, title=f"Title {evil}", date="2024", doc="esc.txt", start=0, end=10,
                                page=None, text=evil, section=f"Heading {evil}")
     resp = SimpleNamespace(answer="55\x1b[2J", answer_sentence=evil, answer_citation=1, message=None,
-                           citations=[citation])
+                           citations=[citation], searched_as=f"Searched {evil}")
     _print_answer(resp)
     out = capsys.readouterr().out
     assert not [ch for ch in out if ord(ch) < 32 and ch not in "\n\t" or 0x7F <= ord(ch) <= 0x9F], repr(out)

@@ -110,9 +110,12 @@ async function ask(question) {
     });
     render(answer);
     // A cited report changed on disk after indexing: its passages may not match the file any more.
-    showStatus(answer.stale && answer.stale.length
-      ? `Changed since the index was built: ${answer.stale.join(", ")}. Its passages may not match the file; rebuild the index (rag build).`
-      : "");
+    const notes = [];
+    if (answer.searched_as) notes.push(`Searched as: “${answer.searched_as}”.`);
+    if (answer.stale && answer.stale.length) {
+      notes.push(`Changed since the index was built: ${answer.stale.join(", ")}. Its passages may not match the file; rebuild the index (rag build).`);
+    }
+    showStatus(notes.join(" "));
     const card = $("answer-card").getBoundingClientRect();
     if (card.top > window.innerHeight * 0.6) {
       const smooth = !matchMedia("(prefers-reduced-motion: reduce)").matches;
