@@ -787,11 +787,17 @@ PLACE_BONUS = 1.0
 PLACE_PENALTY = 0.2
 
 
+def _after_place_word(sentence: str, value: tuple[int, int, str]) -> bool:
+    return bool(_AT_PLACE.search(sentence[max(0, value[0] - 20): value[0]]))
+
+
 def _names_a_body(name: str) -> bool:
     """'HM Prison and Probation Service', 'CRC and NPS': an organisation, no place; a bare list
     of counties ('Bedfordshire, Northamptonshire, ...') may still be one."""
     words = re.findall(r"[\w’'-]+", name)
     return any(w in _ORG_WORDS or (w.isupper() and len(w) > 1) for w in words)
+
+
 _FOCUSED_KINDS = ("count", "number", "percent", "money")
 # How reports say when they come out; a date question about that is answered by such a sentence.
 _PUBLICATION = re.compile(r"(?i)\b(?:publish\w*|publication|released?|launch\w*|(?:is|was|will be) available)\b")
@@ -984,7 +990,7 @@ def _value_score(
             # "Ombudsman" of "Prison and Probation Ombudsman", "Cymru" of "YJB Cymru"; a person's
             # name after a title stays whole ("Head of Communications Catherine Chan").
             score -= FRAGMENT_PENALTY
-        if place and _AT_PLACE.search(sentence[max(0, value[0] - 20): value[0]]):
+        if place and _after_place_word(sentence, value):
             score += PLACE_BONUS
         if items_asked:
             # "Which two CRCs ...?" -> "Wales and Durham", not "Wales".
@@ -1125,7 +1131,7 @@ def extract_answer(
                     shape_penalty = CHANGE_PENALTY
             if kind == "date" and not asks_period and asked_side is None and in_date_range(sentence, value):
                 shape_penalty += RANGE_END_PENALTY
-            if place and not _AT_PLACE.search(sentence[max(0, value[0] - 20): value[0]]) and _names_a_body(value[2]):
+            if place and not _after_place_word(sentence, value) and _names_a_body(value[2]):
                 shape_penalty += PLACE_PENALTY  # "HM Prison and Probation Service has ..." names no place
             if asks_range and not _RANGE_VALUE.search(value[2]):
                 shape_penalty += RANGE_PENALTY

@@ -187,25 +187,28 @@ class QAService:
         self.check_filters(doc, year)
         return [self.citation(h) for h in self.retrieve(q, k, doc, year, mode)]
 
+    def passages(self, question: str, n: int, doc: str | None, year: int | None,
+                 mode: Mode) -> tuple[str, list[Hit], int, str | None]:
+        """The question as answer selection reads it, the top n hits, how many of them to read
+        for the answer, and the report to prefer (the newest, for a question about the present)."""
+        read = self.settings.answer_passages
+        if not asks_current(question) or year is not None or doc is not None:
+            return question, self.retrieve(question, n, doc, year, mode), read, None
+        asked = without_time_words(question)
+        pool = self.retrieve(asked, max(n, self.settings.candidates), doc, year, mode)
+        hits = self.retrieve(asked, n, doc, year, mode)  # not pool[:n]: the top n is ranked for n
+        hits, latest_doc = with_latest(hits, pool, self.doc_dates, read)
+        return asked, hits, read + 1, latest_doc  # the newest report's passage is read on top
+
     def ask(self, question: str, k: int = 5, doc: str | None = None, year: int | None = None,
             mode: Mode = "hybrid") -> AskResponse:
         started = time.perf_counter()
         q = self.clean_question(question)
         self.check_params(k, doc, year, mode)
         self.check_filters(doc, year)
-        n = max(k, self.settings.answer_passages)
-        latest_doc = None
         # "probaton", "premisses": BM25 matches words exactly, so typos are put right first.
-        asked = spelt = correct_spelling(q, self.vocabulary)
-        read = self.settings.answer_passages
-        if asks_current(spelt) and year is None and doc is None:
-            asked = without_time_words(spelt)
-            pool = self.retrieve(asked, max(n, self.settings.candidates), doc, year, mode)
-            hits = self.retrieve(asked, n, doc, year, mode)  # not pool[:n]: the top n is ranked for n
-            hits, latest_doc = with_latest(hits, pool, self.doc_dates, self.settings.answer_passages)
-            read += 1  # the newest report's passage is read on top of the usual ones
-        else:
-            hits = self.retrieve(spelt, n, doc, year, mode)
+        spelt = correct_spelling(q, self.vocabulary)
+        asked, hits, read, latest_doc = self.passages(spelt, max(k, self.settings.answer_passages), doc, year, mode)
         if abbreviation := asked_abbreviation(spelt):
             hits = with_definition(self.index, hits, abbreviation, doc, year)
         found = extract_answer(

@@ -147,11 +147,19 @@ def test_the_lower_case_vocabulary_is_read_from_a_bounded_even_sample():
     assert len(read) == 10 and "waaa" in read and "waab" not in read and "wajj" not in read
 
 
-def _answer_from(text: str, question: str, common_words: frozenset[str] = frozenset(), fact: bool = False) -> str | None:
-    """The answer extract_answer picks when `text` is the only passage (no abstention threshold)."""
+def _found(text: str, question: str, common_words: frozenset[str] = frozenset(), fact: bool = False):
+    """What extract_answer finds when `text` is the only passage (no abstention threshold)."""
     hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text, fact), 1.0, 1)]
     bm25 = BM25.build([text, "Probation services in England.", "Inspections of youth offending."])
-    return extract_answer(question, hits, bm25, {}, 0.0, common_words=common_words).answer
+    return extract_answer(question, hits, bm25, {}, 0.0, common_words=common_words)
+
+
+def _answer_from(text: str, question: str, common_words: frozenset[str] = frozenset(), fact: bool = False) -> str | None:
+    return _found(text, question, common_words, fact).answer
+
+
+def _confidence(text: str, question: str) -> float:
+    return _found(text, question).confidence
 
 
 def test_a_passage_that_says_crc_covers_a_question_that_spells_it_out(service):
@@ -470,9 +478,7 @@ def test_a_question_with_no_rare_word_still_reads_the_dense_retrievers_best_pass
 
 def test_a_keyword_search_names_what_it_counts_as_a_question_does():
     def read(text: str, question: str) -> tuple[str | None, float]:
-        hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
-        found = extract_answer(question, hits, BM25.build([text, "Probation services in England."]), {}, 0.0)
-        return found.answer, found.confidence
+        return _answer_from(text, question), _confidence(text, question)
 
     assert focus_terms("nps probation officer vacancies 2021") == {"nps", "probat", "offic", "vacanc"}
     assert focus_head("number of approved premises beds") == "bed"
@@ -661,13 +667,9 @@ def test_a_question_about_a_place_is_answered_by_the_place_named_after_in_or_at(
 def test_a_list_of_places_answers_which_places_without_a_preposition():
     # Only an organisation ("HM Prison and Probation Service has ...") is no place; a bare
     # list of counties loses nothing against the threshold for lacking an "in".
-    def confidence(text: str, question: str) -> float:
-        hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
-        return extract_answer(question, hits, BM25.build([text, "Probation services in England."]), {}, 0.0).confidence
-
     text = "Bedfordshire, Northamptonshire, Cambridgeshire and Hertfordshire make up the BeNCH CRC area."
-    as_places = confidence(text, "Which four counties make up the BeNCH CRC area?")
-    as_names = confidence(text, "Which four names make up the BeNCH CRC area?")  # no place asked
+    as_places = _confidence(text, "Which four counties make up the BeNCH CRC area?")
+    as_names = _confidence(text, "Which four names make up the BeNCH CRC area?")  # no place asked
     assert as_places == pytest.approx(as_names, abs=0.01)
 
 
@@ -686,19 +688,14 @@ def test_a_unit_is_an_organisation_not_a_person():
 
 
 def test_a_figure_that_counts_something_else_is_weak_evidence():
-    def confidence(text: str, question: str) -> float:
-        hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
-        bm25 = BM25.build([text, "Probation services in England.", "Inspections of youth offending."])
-        return extract_answer(question, hits, bm25, {}, 0.0).confidence
-
     question = "How many probation officer vacancies did the unified Probation Service report?"
     subject = "Probation officer vacancies at the unified Probation Service: the report"
-    assert (confidence(f"{subject} makes eight recommendations to HMPPS.", question)
-            < confidence(f"{subject} counts eight at HMPPS.", question) - 0.25)
+    assert (_confidence(f"{subject} makes eight recommendations to HMPPS.", question)
+            < _confidence(f"{subject} counts eight at HMPPS.", question) - 0.25)
     # A share is of the thing after "of": "32 per cent of cases" is no share of staff.
     question = "What proportion of probation staff were agency workers?"
-    assert (confidence("Probation staff were agency workers: 32 per cent of cases.", question)
-            < confidence("Probation staff were agency workers: 32 per cent of workers.", question) - 0.25)
+    assert (_confidence("Probation staff were agency workers: 32 per cent of cases.", question)
+            < _confidence("Probation staff were agency workers: 32 per cent of workers.", question) - 0.25)
 
 
 def test_the_counted_words_are_the_plural_nouns_after_a_figure():
