@@ -262,8 +262,10 @@ def asks_current(question: str) -> bool:
 
 def without_time_words(question: str) -> str:
     """The question without the words that ask for the present: they say which report, not what
-    about. Left in, "current" matched the 2017 report's "the current national delivery model"."""
-    return re.sub(r"\s+([?.,;:!])", r"\1", " ".join(_ASKS_CURRENT.sub(" ", question).split()))
+    about. Left in, "current" matched the 2017 report's "the current national delivery model".
+    A question that is nothing else ("now?") is kept whole."""
+    rest = re.sub(r"\s+([?.,;:!])", r"\1", " ".join(_ASKS_CURRENT.sub(" ", question).split()))
+    return rest if re.search(r"\w", rest) else question
 
 
 def years_in(text: str) -> frozenset[int]:

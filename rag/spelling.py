@@ -21,6 +21,7 @@ from rag.lexical import stem
 _WORD = re.compile(r"[A-Za-z]+")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_LENGTH = 7
+MAX_LENGTH = 30  # longer is no word; and its one-edit neighbours would cost quadratic time and memory
 MIN_USES = 3  # a word the reports use once may be their own typo
 _BRITISH = {"program": "programme", "programs": "programmes"}
 
@@ -56,7 +57,7 @@ def _correction(word: str, vocabulary: Vocabulary) -> str | None:
         return None
     if lower in _BRITISH and vocabulary.common(_BRITISH[lower]):
         fixed = _BRITISH[lower]
-    elif len(lower) < MIN_LENGTH:
+    elif not MIN_LENGTH <= len(lower) <= MAX_LENGTH:
         return None
     else:
         known = [w for w in _one_edit(lower) if w[0] == lower[0] and vocabulary.common(w)]

@@ -513,6 +513,7 @@ def test_only_an_undated_question_about_the_present_prefers_the_newest_report():
     assert not asks_current("Who owned London CRC?")
     assert not asks_current("What is the currency of the fine?")  # a word, not a stem
     assert without_time_words("Who is the current Chief Inspector now?") == "Who is the Chief Inspector?"
+    assert without_time_words("now?") == "now?"  # nothing else to search for
 
 
 def _hit(doc: str, chunk_id: int, rank: int) -> Hit:

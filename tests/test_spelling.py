@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
+from rag import spelling
 from rag.api.app import create_app
 from rag.spelling import Vocabulary, correct_spelling
 
@@ -31,6 +33,14 @@ def test_words_the_reports_use_in_another_form_or_short_words_are_left_alone():
     for question in ("Who supervised them?", "Why the pause?", "Which report cites it?",
                      "What did the criticisms say?", "How many counties?"):
         assert correct_spelling(question, VOCABULARY) == question
+
+
+def test_a_huge_word_is_left_alone_without_listing_its_neighbours(monkeypatch):
+    # Its one-edit neighbours would number 54 per letter, each as long as the word itself:
+    # a 2,000-letter "word" would cost over 200 MB.
+    monkeypatch.setattr(spelling, "_one_edit", lambda word: pytest.fail(f"expanded a {len(word)}-letter word"))
+    word = "p" + "r" * 1999
+    assert correct_spelling(word, VOCABULARY) == word
 
 
 def test_a_word_the_reports_use_fewer_than_three_times_is_no_correction():
