@@ -147,6 +147,11 @@ def test_a_key_facts_citation_names_its_page_and_a_definition_says_why_there_is_
     page.press("#q", "Enter")
     expect(page.locator("#answer")).to_contain_text("not for a figure", timeout=30_000)
     assert page.locator(".citation").count() == 5
+    # A corrected typo is said, not silently searched.
+    page.fill("#q", "How many probaton officer vacancies were there across the NPS?")
+    page.press("#q", "Enter")
+    expect(page.locator("#answer")).to_have_text("615", timeout=30_000)
+    expect(page.locator("#status")).to_contain_text("Searched as: “How many probation officer vacancies")
     assert page.errors == []
 
 
