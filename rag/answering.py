@@ -843,6 +843,7 @@ def _counts_something_else(sentence: str, value: tuple[int, int, str], question_
 
 
 _PEOPLE = frozenset(tokenize("people individuals persons"))
+_FIRST_PERSON = re.compile(r"\b(?:I|my|me|myself)\b")
 # Reports name the same people by different words: the youth justice system's "children"
 # are "young people" in the 2017 report and "children" in later ones.
 _SAME_THINGS = [frozenset(tokenize("children child young youth juveniles"))]
@@ -1040,6 +1041,14 @@ def extract_answer(
     asked_years = years_in(question)
     question_tokens = frozenset(tokenize(question))
     acronyms = acronym_words(question)
+    # "When was Dame Glenys Stacey appointed?" is answered by her own "since my appointment in
+    # March 2016": a first-person sentence speaks for the person its report names.
+    people = [frozenset(tokenize(m.group(0))) for m in PATTERNS["name"].finditer(question)
+              if _looks_like_person(m.group(0), common_words)]
+    speaking: dict[str, frozenset[str]] = {}
+    for hit in hits[:max_passages] if people else []:
+        named = [p for p in people if p <= token_set(hit.chunk.text)]
+        speaking[hit.chunk.doc] = speaking.get(hit.chunk.doc, frozenset()).union(*named)
     asks_change = bool(_CHANGE_QUESTION.search(question))
     asks_existing = bool(_ASKS_EXISTING.search(question))
     # "Who ..." asks for a person; "Which organisation ..." for a body.
@@ -1085,6 +1094,8 @@ def extract_answer(
         for s, e in split_sentences(text):
             sentence = text[s:e]
             sent_tokens = _with_spelt_out(token_set(sentence), acronyms)
+            if speaking.get(hit.chunk.doc) and _FIRST_PERSON.search(sentence):
+                sent_tokens |= speaking[hit.chunk.doc]
             before, prev_tokens = prev_tokens, sent_tokens
             # A list item is about what its lead-in says ("it rated: • zero services as 'Outstanding'").
             item = bool(_BULLET.match(sentence))

@@ -683,6 +683,18 @@ def test_a_fall_to_a_figure_is_answered_by_the_level_reached_even_when_each_end_
     assert _answer_from(text, "How many first-time entrants to the youth justice system were there in 2007/2008?") == "110,801"
 
 
+def test_a_first_person_sentence_speaks_for_the_person_its_report_names():
+    signed = "Dame Glenys Stacey, HM Chief Inspector of Probation."
+    mine = f"This report covers our work since my appointment in March 2016. {signed}"
+    theirs = f"This report covers our work since the appointment in March 2016. {signed}"
+    question = "When was Dame Glenys Stacey appointed?"
+    assert _answer_from(mine, question) == "March 2016"
+    assert _confidence(mine, question) > _confidence(theirs, question) + 0.1
+    # Only a person the passages name: "my" is nobody in particular otherwise.
+    unsigned = "This report covers our work since my appointment in March 2016."
+    assert _confidence(unsigned, question) == pytest.approx(_confidence(unsigned.replace("my", "the"), question))
+
+
 def test_a_unit_is_an_organisation_not_a_person():
     text = "CRCs must refer court cases to the NPS, and prison recall cases to the Public Protection Unit for action."
     assert _answer_from(text, "To which unit must CRCs refer prison recall cases?") == "Public Protection Unit"
