@@ -616,9 +616,17 @@ _COUNTED_PHRASE = re.compile(
 _MONEY_WORDS = frozenset(tokenize("money extra additional funding cash amount sum pounds"))
 
 
+# "Of the cases inspected in 2025, how many were ...", "Out of all 21 CRCs, how many ...": the
+# things counted come before "how many", which a verb follows.
+_COUNTED_BEFORE = re.compile(r"(?i)\b(?:of|out of)\s+(?:all\s+)?(?:the\s+|its\s+|their\s+)?(?:[\d,]+\s+)?"
+                             r"((?:[\w-]+\s+){0,2}?[\w-]+?s)\b[^?]*?,\s*(?:in\s+)?how many\s+(?:were|was|are|is|had|have|did|do)\b")
+
+
 def _counted_phrase(question: str) -> str | None:
     """'how many CRC inspections ...' -> 'CRC inspections ...'; a keyword search names its things
     first: 'nps probation officer vacancies 2021' -> 'nps probation officer vacancies'."""
+    if m := _COUNTED_BEFORE.search(question):
+        return m.group(1)
     if m := _COUNTED_PHRASE.search(question):
         return m.group(1)
     if not _QUESTION_WORD.search(question) and (m := _KEYWORD_THINGS.search(question)):

@@ -476,6 +476,16 @@ def test_a_question_with_no_rare_word_still_reads_the_dense_retrievers_best_pass
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
 
+def test_the_things_counted_may_come_before_how_many():
+    # "Of the X, how many were ...": after "how many" comes a verb, not the things counted.
+    assert focus_head("Of the cases inspected in 2025, how many were looked at across the 12 regions?") == "case"
+    assert focus_head("Out of all 21 CRCs, how many were owned by Working Links?") == "crc"
+    assert focus_head("Of the 162 court reports sampled, in how many did the court impose a programme?") == "report"
+    assert focus_head("How many of the 21 CRCs were rated good?") == "crc"  # as before
+    text = "165 cases were inspected across all 12 probation regions in England and Wales."
+    assert _answer_from(text, "Of the cases inspected, how many were looked at across the 12 regions?") == "165"
+
+
 def test_a_keyword_search_names_what_it_counts_as_a_question_does():
     def read(text: str, question: str) -> tuple[str | None, float]:
         return _answer_from(text, question), _confidence(text, question)
