@@ -117,7 +117,7 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
                            r"how many (in|out of) (every|ten|\d+)|rate of)\b|%", re.I)),
     ("money", re.compile(r"\b(money|cost|costs|budget|funding|funded|fund|spend|spent|worth|pounds|invest\w*|value of)\b|£",
                          re.I)),
-    ("date", re.compile(r"^\s*(when|since when|until when|what date|on what date|which period|what period)\b"
+    ("date", re.compile(r"^\s*(when|since when|until when|from when|what date|on what date|which period|what period)\b"
                         r"|\b(which|what) (month|year|date|day)\b", re.I)),
     ("name", re.compile(r"^\s*(who|whom|where|which|what (organisation|company|body|panel|scale|review|prison|name))\b"
                         r"|\bwhich (individual|person|organisation|company|body|panel|review|prison|scale|division|"

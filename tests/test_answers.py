@@ -40,6 +40,7 @@ from rag.retrieval import Hit, with_latest
         # A share asked about work done "within the timescale" is still a share.
         ("What share of pre-sentence reports were completed within the timescale?", "percent"),
         ("Since what month had divisions lacked workforce data?", "date"),
+        ("From when did the inspectorate plan to rate each division on a four-point scale?", "date"),
         # Keyword searches: their nouns say what they ask for.
         ("proven reoffending rate oct-dec 2015 cohort crc", "percent"),
         ("chief inspector of probation december 2020", "name"),
