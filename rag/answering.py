@@ -847,14 +847,16 @@ def _counts_something_else(sentence: str, value: tuple[int, int, str], question_
     counted = {t for n in nouns for t in tokenize(n)}
     if counted & _PEOPLE:
         counted |= _PEOPLE  # "28,819 individuals" counts the people a question asks about
-    return not (counted & question_tokens or any(n[:-1].lower() in question_initials for n in nouns))
+    return not (same_things(counted) & question_tokens or any(n[:-1].lower() in question_initials for n in nouns))
 
 
 _PEOPLE = frozenset(tokenize("people individuals persons"))
 _FIRST_PERSON = re.compile(r"\b(?:I|my|me|myself)\b")
 # Reports name the same people by different words: the youth justice system's "children"
 # are "young people" in the 2017 report and "children" in later ones.
-_SAME_THINGS = [frozenset(tokenize("children child young youth juveniles"))]
+_SAME_THINGS = [frozenset(tokenize("children child young youth juveniles")),
+                # "just over 100 hostels (‘approved premises’)": the 2017 report's own gloss.
+                frozenset(tokenize("hostels approved premises"))]
 
 
 def same_things(words: set[str]) -> set[str]:

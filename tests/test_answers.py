@@ -694,6 +694,15 @@ def test_a_fall_to_a_figure_is_answered_by_the_level_reached_even_when_each_end_
     assert _answer_from(text, "How many first-time entrants to the youth justice system were there in 2007/2008?") == "110,801"
 
 
+def test_hostels_are_approved_premises_as_the_report_glosses_them():
+    text = "Demand is high. The national hostel estate (101 hostels) is full to capacity, however."
+    question = "How many approved premises make up the national estate?"
+    assert _answer_from(text, question) == "101"
+    # "101 hostels" counts what was asked; "101 offices" would count something else.
+    offices = "Demand is high. The national hostel estate (101 offices) is full to capacity, however."
+    assert _confidence(text, question) > _confidence(offices, question) + 0.25
+
+
 def test_a_first_person_sentence_speaks_for_the_person_its_report_names():
     signed = "Dame Glenys Stacey, HM Chief Inspector of Probation."
     mine = f"This report covers our work since my appointment in March 2016. {signed}"
