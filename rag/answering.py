@@ -34,6 +34,9 @@ _FRACTION_WORDS = (
 _UNIT = r"(?:working\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?)\b"
 _NUM = rf"(?:\d[\d,]*(?:\.\d+)?|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?|a|an)"
 
+# A capitalised word (McCann), an acronym (ARCC) or both run together (MTCNovo, BeNCH); not an
+# acronym's plural ("CRCs" is no name of its own).
+_NAME_WORD = r"(?:[A-Z][a-z]*[A-Z]?[a-z]+|[A-Z]{2,}(?:[a-z]{2,}[A-Za-z]*)?|[A-Z][a-z]+[A-Z]{2,})"
 PATTERNS: dict[str, re.Pattern] = {
     "percent": re.compile(
         r"\d+(?:\.\d+)?\s?(?:%|per\s?cent\b|percent\b)"
@@ -69,7 +72,7 @@ PATTERNS: dict[str, re.Pattern] = {
     # Proper names: runs of capitalised words (McCann, ARCC, EOS Works Ltd), allowing
     # "of", "and", "for", "the" inside ("Prison and Probation Ombudsman").
     "name": re.compile(
-        r"\b(?:[A-Z][a-z]*[A-Z]?[a-z]+|[A-Z]{2,})(?:,?\s(?:(?:of|and|for|the|on)\s(?:the\s)?)?(?:[A-Z][a-z]*[A-Z]?[a-z]+|[A-Z]{2,}))*\b"
+        rf"\b{_NAME_WORD}(?:,?\s(?:(?:of|and|for|the|on)\s(?:the\s)?)?{_NAME_WORD})*\b"
     ),
 }
 

@@ -694,6 +694,15 @@ def test_a_fall_to_a_figure_is_answered_by_the_level_reached_even_when_each_end_
     assert _answer_from(text, "How many first-time entrants to the youth justice system were there in 2007/2008?") == "110,801"
 
 
+def test_a_name_may_run_an_acronym_and_a_word_together():
+    text = "We inspected North London, part of the London CRC owned by MTCNovo, which also owns Thames Valley CRC."
+    assert "MTCNovo" in [c[2] for c in candidates(text, "name", set())]
+    assert _answer_from(text, "Which organisation owned both London CRC and Thames Valley CRC?") == "MTCNovo"
+    assert [c[2] for c in candidates("In Northamptonshire (BeNCH CRC), staff", "name", set())][-1] == "BeNCH CRC"
+    # An acronym's plural is no name of its own.
+    assert [c[2] for c in candidates("Wales and Durham CRCs did well.", "name", set())] == ["Wales and Durham"]
+
+
 def test_hostels_are_approved_premises_as_the_report_glosses_them():
     text = "Demand is high. The national hostel estate (101 hostels) is full to capacity, however."
     question = "How many approved premises make up the national estate?"
