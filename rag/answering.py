@@ -1191,10 +1191,22 @@ def extract_answer(
     # a passage that never says it answers another question (as a sentence-level rule it
     # lost answers whose label is in a table's caption, not their row).
     quoted_missing = any(not (terms & best[6]) for terms in quoted_terms(question))
+    said_when = (doc_years or {}).get(hits[rank - 1].chunk.doc)
     if (names_other_period(question, sentence) or (post_holder and not _looks_like_person(vtext, common_words))
-            or quoted_missing):
+            or quoted_missing or _dated_otherwise(sentence, asked_years, said_when)):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))
+
+
+_THIS_YEAR = re.compile(r"(?i)\bthis year\b")
+
+
+def _dated_otherwise(sentence: str, asked_years: frozenset[int], report_year: int | None) -> bool:
+    """'224,000 people were under supervision by June this year', in a 2020 press release, is
+    a figure for 2020: no answer to a question about June 2019."""
+    if not asked_years or not report_year or years_in(sentence):
+        return False
+    return bool(_THIS_YEAR.search(sentence)) and report_year not in asked_years
 
 
 def asked_abbreviation(question: str) -> str | None:

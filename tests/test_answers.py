@@ -694,6 +694,21 @@ def test_a_fall_to_a_figure_is_answered_by_the_level_reached_even_when_each_end_
     assert _answer_from(text, "How many first-time entrants to the youth justice system were there in 2007/2008?") == "110,801"
 
 
+def test_this_year_in_a_report_is_the_reports_year():
+    text = ("Approximately 224,000 people were under probation supervision in England and Wales by June this year. "
+            "Inspections ran from September 2019.")
+    hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
+    bm25 = BM25.build([text, "Probation services in England."])
+
+    def answer(question: str) -> str | None:
+        return extract_answer(question, hits, bm25, {}, 0.0, doc_years={"d.txt": 2020}).answer
+
+    # A 2020 press release's "by June this year" is June 2020.
+    assert answer("How many people were under probation supervision in June 2019?") is None
+    assert answer("How many people were under probation supervision in June 2020?") == "224,000"
+    assert answer("How many people were under probation supervision?") == "224,000"
+
+
 def test_a_name_may_run_an_acronym_and_a_word_together():
     text = "We inspected North London, part of the London CRC owned by MTCNovo, which also owns Thames Valley CRC."
     assert "MTCNovo" in [c[2] for c in candidates(text, "name", set())]
