@@ -159,6 +159,8 @@ _CHANGE_BEFORE = re.compile(rf"\b(?:{_CHANGE_WORDS})\b(?:\s+\w+){{0,2}}\s+(?:by|
 _CHANGE_AFTER = re.compile(rf"^\s*(?:{_CHANGE_WORDS})\b", re.I)
 # "What did the number rise to?" asks for the level reached, not the change.
 _CHANGE_QUESTION = re.compile(rf"\bby how much\b|\bhow much did\b|\b(?:{_CHANGE_WORDS})\b(?!\s+to\b)", re.I)
+# "three or more officers", "more than 55 cases": a threshold, not a change asked about.
+_COMPARATIVE = re.compile(r"(?i)\b(?:or|no|any)\s+(?:more|less|fewer)\b|\b(?:more|less|fewer|higher|lower)\s+than\b")
 # Only verbs: "up to 50 cases" or "more to do" asks for no level reached.
 _LEVEL_REACHED = (r"|\b(?:ris(?:e|es|en|ing)|rose|increas\w*|fall\w*|fell|drop\w*|reduc\w*|decreas\w*|declin\w*|grow\w*|grew"
                   r"|climb\w*)\s+to\b|\breach\w*"
@@ -1062,7 +1064,7 @@ def extract_answer(
     for hit in hits[:max_passages] if people else []:
         named = [p for p in people if p <= token_set(hit.chunk.text)]
         speaking[hit.chunk.doc] = speaking.get(hit.chunk.doc, frozenset()).union(*named)
-    asks_change = bool(_CHANGE_QUESTION.search(question))
+    asks_change = bool(_CHANGE_QUESTION.search(_COMPARATIVE.sub(" ", question)))
     asks_existing = bool(_ASKS_EXISTING.search(question))
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None

@@ -694,6 +694,15 @@ def test_a_fall_to_a_figure_is_answered_by_the_level_reached_even_when_each_end_
     assert _answer_from(text, "How many first-time entrants to the youth justice system were there in 2007/2008?") == "110,801"
 
 
+def test_a_threshold_in_the_question_is_not_a_change_asked_about():
+    # "three or more", "more than 55": the question asks for a level, so a level is not
+    # penalised as the wrong shape (it lost 0.2 as if a change had been asked for).
+    text = "In 5% of cases there had been three or more officers."
+    level = _confidence(text, "In what share of cases had there been three or more officers?")
+    assert level == pytest.approx(_confidence(text, "In what share of cases had there been three officers?"), abs=0.1)
+    assert _answer_from("The share rose by 5% to 30%.", "By how much did the share rise?") == "5%"
+
+
 def test_this_year_in_a_report_is_the_reports_year():
     text = ("Approximately 224,000 people were under probation supervision in England and Wales by June this year. "
             "Inspections ran from September 2019.")
