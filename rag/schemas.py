@@ -58,6 +58,8 @@ class AskResponse(BaseModel):
 
 class SearchResponse(BaseModel):
     query: str
+    searched_as: str | None = Field(None, description="the query with misspelt words corrected, as searched; "
+                                    "null when nothing was corrected")
     mode: str
     results: list[Citation]
     took_ms: float

@@ -180,6 +180,12 @@ class QAService:
         seg = self.stored.offsets[doc][clean_start:clean_end]
         return int(seg.min()), int(seg.max()) + 1
 
+    def searched_as(self, question: str) -> str | None:
+        """The question as it is searched, if correcting its spelling changed it."""
+        q = self.clean_question(question)
+        spelt = correct_spelling(q, self.vocabulary)
+        return spelt if spelt != q else None
+
     def search(self, question: str, k: int = 5, doc: str | None = None, year: int | None = None,
                mode: Mode = "hybrid") -> list[Citation]:
         q = correct_spelling(self.clean_question(question), self.vocabulary)

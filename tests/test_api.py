@@ -231,6 +231,7 @@ def test_search_returns_ranked_passages_with_each_retrievers_score(client: TestC
     assert r.status_code == 200
     body = r.json()
     assert body["query"] == "agency workers in London" and body["mode"] == "hybrid"
+    assert body["searched_as"] is None
     assert [c["rank"] for c in body["results"]] == list(range(1, 8))
     scores = [c["score"] for c in body["results"]]
     assert scores == sorted(scores, reverse=True)

@@ -56,3 +56,7 @@ def test_the_answer_says_what_was_searched_when_a_typo_was_corrected(service, se
     with TestClient(create_app(seed_settings, service=service)) as client:
         body = client.get("/ask", params={"q": "how many approved premisses house women only"}).json()
     assert body["searched_as"] == "how many approved premises house women only"
+    with TestClient(create_app(seed_settings, service=service)) as client:
+        body = client.get("/search", params={"q": "probaton officer vacancies"}).json()
+    assert body["query"] == "probaton officer vacancies"
+    assert body["searched_as"] == "probation officer vacancies"

@@ -87,6 +87,7 @@ def search(
     results = service.search(q, k=k, doc=_doc(doc), year=year, mode=mode)
     return SearchResponse(
         query=service.clean_question(q),
+        searched_as=service.searched_as(q),
         mode=mode,
         results=results,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
