@@ -799,6 +799,7 @@ _ASKS_PLACE = re.compile(r"(?i)^\s*where\b|\bwhich\s+(?:two\s+|three\s+|four\s+)
                          r"|count(?:y|ies)|towns?|locations?)\b")
 _AT_PLACE = re.compile(r"(?i)\b(?:in|at|across|throughout|within|around)\s+(?:the\s+)?$")
 PLACE_BONUS = 1.0
+KEY_FACTS_BONUS = 0.2
 PLACE_PENALTY = 0.2
 
 
@@ -1066,6 +1067,8 @@ def extract_answer(
         speaking[hit.chunk.doc] = speaking.get(hit.chunk.doc, frozenset()).union(*named)
     asks_change = bool(_CHANGE_QUESTION.search(_COMPARATIVE.sub(" ", question)))
     asks_existing = bool(_ASKS_EXISTING.search(question))
+    # "according to the probation key facts": the question names the page it means.
+    asks_key_facts = bool(re.search(r"(?i)\bkey[ -]facts?\b", question))
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None
     post_holder = kind == "name" and (bool(_ASKS_POST_HOLDER.search(question)) or _keyword_post(question))
@@ -1177,7 +1180,8 @@ def extract_answer(
             semantic = sentence_similarity(hit.chunk.id, s, e) if sentence_similarity else 0.0
             score = (0.2 * sentence_cov + 0.45 * context_cov + 0.35 * passage_cov + focus_bonus + semantic_weight * semantic
                      - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty - shape_penalty
-                     + (RECENCY_BONUS if hit.chunk.doc == latest_doc else 0.0))
+                     + (RECENCY_BONUS if hit.chunk.doc == latest_doc else 0.0)
+                     + (KEY_FACTS_BONUS if asks_key_facts and hit.chunk.fact else 0.0))
             if best is None or score > best[0]:
                 best = (score, hit.rank, s, e, value, names_focus, token_set(text) | header_tokens)
     # When the best passage never names the thing asked about ("How many women ...?" answered

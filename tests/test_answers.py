@@ -694,6 +694,22 @@ def test_a_fall_to_a_figure_is_answered_by_the_level_reached_even_when_each_end_
     assert _answer_from(text, "How many first-time entrants to the youth justice system were there in 2007/2008?") == "110,801"
 
 
+def test_a_question_that_names_the_key_facts_page_is_answered_from_it():
+    prose = "In about seven in ten cases there was sufficient planning to manage the risk of harm to the public."
+    fact = "72% Sufficient planning to manage the risk of harm"
+    hits = [Hit(Chunk(0, "d.txt", 0, len(prose), 0, len(prose), prose), 1.0, 1),
+            Hit(Chunk(1, "d.txt", 0, len(fact), 0, len(fact), fact, True, "Probation Services"), 0.9, 2)]
+    bm25 = BM25.build([prose, fact, "Probation services in England."])
+
+    def answer(question: str) -> str | None:
+        return extract_answer(question, hits, bm25, {}, 0.0).answer
+
+    assert answer("According to the probation key facts, in what share of cases was there sufficient planning "
+                  "to manage the risk of harm?") == "72%"
+    assert answer("In what share of cases was there sufficient planning to manage the risk of harm to the public?") == (
+        "seven in ten")
+
+
 def test_a_threshold_in_the_question_is_not_a_change_asked_about():
     # "three or more", "more than 55": the question asks for a level, so a level is not
     # penalised as the wrong shape (it lost 0.2 as if a change had been asked for).
