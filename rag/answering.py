@@ -125,6 +125,10 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     ("name", re.compile(r"^\s*(who|whom|where|which|what (organisation|company|body|panel|scale|review|prison|name))\b"
                         r"|\bwhich (individual|person|organisation|company|body|panel|review|prison|scale|division|"
                         r"owner|researchers?|counties|areas?|regions?)\b", re.I)),
+    # "What case supervision model ...?", "What scheme ...?": a named thing, not a figure.
+    ("name", re.compile(r"^\s*what\s+(?:[\w-]+\s+){0,2}?(?:model|scheme|framework|initiative|approach|tool|programme|project"
+                        r"|policy|act|law|survey|standard|system|strategy)\b"
+                        r"(?![\w\s-]{0,25}?\b(?:rates?|shares?|proportion|percentage|numbers?|figures?|totals?|costs?)\b)", re.I)),
     ("count", re.compile(r"\b(how many|number of|how much|total|count|caseload|average)\b", re.I)),
     # Anywhere else, "who" or "which" may only qualify the subject ("young people who ...").
     ("name", re.compile(r"\b(which|whose|who|name of|named)\b", re.I)),

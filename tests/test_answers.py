@@ -41,6 +41,9 @@ from rag.retrieval import Hit, with_latest
         ("What share of pre-sentence reports were completed within the timescale?", "percent"),
         ("Since what month had divisions lacked workforce data?", "date"),
         ("From when did the inspectorate plan to rate each division on a four-point scale?", "date"),
+        ("What case supervision model does HMI Probation use to judge casework?", "name"),
+        ("What accredited programme did the CRC deliver?", "name"),
+        ("What was the programme completion rate of the CRC?", "percent"),
         # Keyword searches: their nouns say what they ask for.
         ("proven reoffending rate oct-dec 2015 cohort crc", "percent"),
         ("chief inspector of probation december 2020", "name"),
