@@ -357,7 +357,11 @@ _ORG_WORDS = {"Service", "Services", "Company", "Companies", "Inspectorate", "Mi
 
 # Words that open sentences ("Apart from Wales, ...") but are rarely written lower case in a report.
 _OPENERS = frozenset(
-    ["apart", "although", "however", "overall", "despite", "whilst", "while", "since", "instead", "following", "during", "after", "before", "unlike", "similarly", "likewise", "again", "elsewhere", "here", "there"]
+    ["apart", "although", "however", "overall", "despite", "whilst", "while", "since", "instead", "following", "during", "after", "before", "unlike", "similarly", "likewise", "again", "elsewhere", "here", "there",
+     # Sentence adverbs: "Nevertheless, we found ..." names nobody.
+     "nevertheless", "nonetheless", "furthermore", "moreover", "meanwhile", "indeed", "therefore", "thus", "hence",
+     "consequently", "additionally", "conversely", "regrettably", "encouragingly", "importantly", "notably",
+     "unfortunately", "fortunately", "currently", "finally", "firstly", "secondly"]
 )
 
 

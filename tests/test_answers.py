@@ -135,6 +135,7 @@ def test_a_word_capitalised_only_to_open_a_sentence_is_not_a_name():
     names = [c[2] for c in candidates(s, "name", {"which", "places"}, frozenset({"since", "hostels"}))]
     assert "Since" not in names and "London and Wales" in names and "Kent" in names
     assert [c[2] for c in candidates("Apart from Durham, none did.", "name", set())] == ["Durham"]
+    assert [c[2] for c in candidates("Nevertheless, Kent did well.", "name", set())] == ["Kent"]
     # One word the library also writes in lower case is no name on its own; an acronym is.
     s = "Youth Offending Teams and the YJB agreed."
     names = [c[2] for c in candidates(s, "name", {"youth", "offending"}, frozenset({"teams"}))]
