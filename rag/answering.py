@@ -145,7 +145,9 @@ _NOT_NAME_WORDS = set(
     f"The This That These Those In On At For Of And But We It Our Their Its A An As If When While With By From "
     f"Some Most Many All Each Every Figure Table Source Chief Inspector Mr Mrs Ms Dr Dame Sir Notes {_MONTH.replace('|', ' ')} "
     # Job titles follow a person's name ("Louise Cordell, Head of Communications") but are no part of it.
-    f"Head Director Minister Secretary Chair Chairman Commissioner Governor"
+    f"Head Director Minister Secretary Chair Chairman Commissioner Governor "
+    # A figure opening a sentence ("Women / One in ten offenders ...") is no part of a name.
+    f"One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Half"
     .split()
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[”’\"]?\s+(?=[A-Z“‘\"(£0-9•–-])|\n+")
