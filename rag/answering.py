@@ -271,6 +271,14 @@ def asks_current(question: str) -> bool:
     return bool(_ASKS_CURRENT.search(question)) and not years_in(question)
 
 
+_KEY_FACTS = re.compile(r"(?i)\bkey[ -]facts?\b")
+
+
+def asks_key_facts(question: str) -> bool:
+    """'according to the probation key facts': the question names the page it means."""
+    return bool(_KEY_FACTS.search(question))
+
+
 def without_time_words(question: str) -> str:
     """The question without the words that ask for the present: they say which report, not what
     about. Left in, "current" matched the 2017 report's "the current national delivery model".
@@ -809,7 +817,7 @@ _ASKS_PLACE = re.compile(r"(?i)^\s*where\b|\bwhich\s+(?:two\s+|three\s+|four\s+)
                          r"|count(?:y|ies)|towns?|locations?)\b")
 _AT_PLACE = re.compile(r"(?i)\b(?:in|at|across|throughout|within|around)\s+(?:the\s+)?$")
 PLACE_BONUS = 1.0
-KEY_FACTS_BONUS = 0.2
+KEY_FACTS_BONUS = 0.4
 PLACE_PENALTY = 0.2
 
 
@@ -1046,7 +1054,8 @@ def extract_answer(
         return _expansion(question, hits[:max_passages])
     if kind == "definition":  # the passages are the answer; no figure or name in them is
         return Extracted(None, None, None, None, None, None, None, kind, 0.0)
-    terms = _content_terms(question)
+    # "key facts" names the page the question means (see KEY_FACTS_BONUS), not its subject.
+    terms = _content_terms(_KEY_FACTS.sub(" ", question))
     weights = {t: bm25.term_weight(t) for t in terms}
     term_set = set(terms)
     focus = focus_terms(question)
@@ -1077,8 +1086,7 @@ def extract_answer(
         speaking[hit.chunk.doc] = speaking.get(hit.chunk.doc, frozenset()).union(*named)
     asks_change = bool(_CHANGE_QUESTION.search(_COMPARATIVE.sub(" ", question)))
     asks_existing = bool(_ASKS_EXISTING.search(question))
-    # "according to the probation key facts": the question names the page it means.
-    asks_key_facts = bool(re.search(r"(?i)\bkey[ -]facts?\b", question))
+    key_facts_asked = asks_key_facts(question)
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None
     post_holder = kind == "name" and (bool(_ASKS_POST_HOLDER.search(question)) or _keyword_post(question))
@@ -1191,7 +1199,7 @@ def extract_answer(
             score = (0.2 * sentence_cov + 0.45 * context_cov + 0.35 * passage_cov + focus_bonus + semantic_weight * semantic
                      - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty - shape_penalty
                      + (RECENCY_BONUS if hit.chunk.doc == latest_doc else 0.0)
-                     + (KEY_FACTS_BONUS if asks_key_facts and hit.chunk.fact else 0.0))
+                     + (KEY_FACTS_BONUS if key_facts_asked and hit.chunk.fact else 0.0))
             if best is None or score > best[0]:
                 best = (score, hit.rank, s, e, value, names_focus, token_set(text) | header_tokens)
     # When the best passage never names the thing asked about ("How many women ...?" answered

@@ -198,6 +198,15 @@ def with_definition(index: SearchIndex, hits: list[Hit], abbreviation: str, doc:
     return [dataclasses.replace(h, rank=i) for i, h in enumerate(moved, start=1)]
 
 
+def read_also(hits: list[Hit], extra: Hit | None, n: int) -> list[Hit]:
+    """The hits with `extra` right after the first n, unless it is among them already: a
+    passage answer selection should read although retrieval ranked it lower."""
+    if extra is None or any(h.chunk.id == extra.chunk.id for h in hits[:n]):
+        return hits
+    moved = [*hits[:n], extra, *(h for h in hits[n:] if h.chunk.id != extra.chunk.id)]
+    return [dataclasses.replace(h, rank=i) for i, h in enumerate(moved, start=1)]
+
+
 def with_latest(hits: list[Hit], pool: list[Hit], doc_dates: dict[str, str], n: int) -> tuple[list[Hit], str | None]:
     """The hits with the latest-dated report's best passage read too, and that report.
 
@@ -213,8 +222,7 @@ def with_latest(hits: list[Hit], pool: list[Hit], doc_dates: dict[str, str], n: 
     best = next(h for h in dated if doc_dates[h.chunk.doc] == latest)
     if any(h.chunk.doc == best.chunk.doc for h in hits[:n]):
         return hits, best.chunk.doc
-    moved = [*hits[:n], best, *(h for h in hits[n:] if h.chunk.id != best.chunk.id)]
-    return [dataclasses.replace(h, rank=i) for i, h in enumerate(moved, start=1)], best.chunk.doc
+    return read_also(hits, best, n), best.chunk.doc
 
 
 def answer_first(hits: list[Hit], answer_rank: int | None) -> tuple[list[Hit], int | None]:

@@ -18,6 +18,7 @@ import numpy as np
 from rag.answering import (
     asked_abbreviation,
     asks_current,
+    asks_key_facts,
     extract_answer,
     lowercase_words,
     warm_figures,
@@ -30,7 +31,7 @@ from rag.errors import BadQuestion, DocumentError, NoMatchingDocuments, UnknownD
 from rag.indexing import expectations
 from rag.lexical import BM25
 from rag.readers import page_of
-from rag.retrieval import MODES, Hit, Mode, SearchIndex, answer_first, search, with_definition, with_latest
+from rag.retrieval import MODES, Hit, Mode, SearchIndex, answer_first, read_also, search, with_definition, with_latest
 from rag.schemas import AskResponse, Citation, Span
 from rag.settings import Settings
 from rag.spelling import Vocabulary, correct_spelling
@@ -198,13 +199,20 @@ class QAService:
         """The question as answer selection reads it, the top n hits, how many of them to read
         for the answer, and the report to prefer (the newest, for a question about the present)."""
         read = self.settings.answer_passages
-        if not asks_current(question) or year is not None or doc is not None:
+        present = asks_current(question) and year is None and doc is None
+        key_facts = asks_key_facts(question)
+        if not present and not key_facts:
             return question, self.retrieve(question, n, doc, year, mode), read, None
-        asked = without_time_words(question)
+        asked = without_time_words(question) if present else question
         pool = self.retrieve(asked, max(n, self.settings.candidates), doc, year, mode)
         hits = self.retrieve(asked, n, doc, year, mode)  # not pool[:n]: the top n is ranked for n
-        hits, latest_doc = with_latest(hits, pool, self.doc_dates, read)
-        return asked, hits, read + 1, latest_doc  # the newest report's passage is read on top
+        latest_doc = None
+        if key_facts:
+            # "According to the probation key facts, ...": the page's best line is read too.
+            hits = read_also(hits, next((h for h in pool if h.chunk.fact), None), read)
+        if present:
+            hits, latest_doc = with_latest(hits, pool, self.doc_dates, read)
+        return asked, hits, read + 2, latest_doc  # the extra passages are read on top
 
     def ask(self, question: str, k: int = 5, doc: str | None = None, year: int | None = None,
             mode: Mode = "hybrid") -> AskResponse:

@@ -22,7 +22,7 @@ from rag.answering import (
 from rag.chunking import Chunk
 from rag.errors import BadQuestion, UnknownDocument
 from rag.lexical import BM25
-from rag.retrieval import Hit, with_latest
+from rag.retrieval import Hit, read_also, with_latest
 
 
 @pytest.mark.parametrize(
@@ -548,6 +548,21 @@ def test_the_newest_reports_best_passage_is_read_after_the_usual_ones():
     assert with_latest(hits, hits, dates, 2) == (hits, "mid.txt")
     # No dated report retrieved: nothing to prefer.
     assert with_latest(hits, hits, {}, 2) == (hits, None)
+
+
+def test_a_question_naming_the_key_facts_reads_the_pages_best_line_even_when_retrieval_ranks_it_low(service):
+    # Retrieval puts the body text's "seven in ten" passages first; the page's line is read too.
+    question = "According to the probation key facts, in what share of cases was there sufficient planning to manage the risk of harm?"
+    resp = service.ask(question)
+    assert resp.answer == "72%"
+    assert resp.citations[resp.answer_citation - 1].section == "Probation Services"
+
+
+def test_a_passage_read_also_comes_right_after_the_first_n():
+    hits = [_hit("a.txt", i, i + 1) for i in range(4)]
+    extra = _hit("a.txt", 9, 30)
+    assert [(h.chunk.id, h.rank) for h in read_also(hits, extra, 2)] == [(0, 1), (1, 2), (9, 3), (2, 4), (3, 5)]
+    assert read_also(hits, hits[1], 2) == hits and read_also(hits, None, 2) == hits
 
 
 def test_an_abbreviation_is_expanded_from_where_a_report_spells_it_out(service):
