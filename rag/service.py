@@ -207,12 +207,16 @@ class QAService:
         pool = self.retrieve(asked, max(n, self.settings.candidates), doc, year, mode)
         hits = self.retrieve(asked, n, doc, year, mode)  # not pool[:n]: the top n is ranked for n
         latest_doc = None
+        # Each passage added is read on top of the usual ones; one already among them adds nothing
+        # (read_also and with_latest then return the very list they were given).
         if key_facts:
             # "According to the probation key facts, ...": the page's best line is read too.
-            hits = read_also(hits, next((h for h in pool if h.chunk.fact), None), read)
+            added = read_also(hits, next((h for h in pool if h.chunk.fact), None), read)
+            read, hits = read + (added is not hits), added
         if present:
-            hits, latest_doc = with_latest(hits, pool, self.doc_dates, read)
-        return asked, hits, read + 2, latest_doc  # the extra passages are read on top
+            added, latest_doc = with_latest(hits, pool, self.doc_dates, read)
+            read, hits = read + (added is not hits), added
+        return asked, hits, read, latest_doc
 
     def ask(self, question: str, k: int = 5, doc: str | None = None, year: int | None = None,
             mode: Mode = "hybrid") -> AskResponse:

@@ -558,6 +558,16 @@ def test_a_question_naming_the_key_facts_reads_the_pages_best_line_even_when_ret
     assert resp.citations[resp.answer_citation - 1].section == "Probation Services"
 
 
+def test_only_the_passages_actually_added_are_read_on_top(service):
+    # The 2025 passage is already among the five for this question: nothing is added, so five are read.
+    asked, hits, read, latest = service.passages("Who is the current Chief Inspector of Probation in England?", 5,
+                                                None, None, "hybrid")
+    assert latest == "002_58e51aa4d32b0c21.txt"
+    assert read == 5 + (not any(h.chunk.doc == latest for h in service.retrieve(asked, 5)))
+    # A plain question reads the usual five.
+    assert service.passages("How many CRCs were there?", 5, None, None, "hybrid")[2] == 5
+
+
 def test_a_passage_read_also_comes_right_after_the_first_n():
     hits = [_hit("a.txt", i, i + 1) for i in range(4)]
     extra = _hit("a.txt", 9, 30)
