@@ -856,7 +856,10 @@ def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
             break
         words.append(w)
     if value[2].lower() in ("one", "1", "a single") and words:
-        return words[:1]  # "in one structure": one of a thing is counted in the singular
+        # "in one structure": one of a thing is counted in the singular, and by its common noun
+        # rather than the name before it ("one NPS division" counts divisions, not the NPS).
+        common = [w for w in words if w[0].islower()]
+        return common[:1] or words[:1]
     # The loop already stopped at function words.
     return [w for w in words if re.search(r"[^su]s$", w) or w.lower() in _IRREGULAR_PLURALS]
 

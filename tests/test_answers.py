@@ -657,6 +657,9 @@ def test_a_key_facts_line_opens_with_its_figure_where_a_footnote_opens_with_its_
     assert counted_words(offices, (18, 20, "19")) == ["offices"]
     one = "This owner manages in one structure spanning its CRCs."
     assert counted_words(one, (one.index("one"), one.index("one") + 3, "one")) == ["structure"]
+    # ... and by its common noun, not the name before it: "one NPS division" counts divisions.
+    nps = "We inspected 10 CRCs and one NPS division, from September 2019."
+    assert counted_words(nps, (nps.index("one"), nps.index("one") + 3, "one")) == ["division"]
     # A key-facts label names what a share measures, not the cases it is a share of.
     share = "46% Sufficient progress in delivering rehabilitative interventions"
     question = "In what share of cases had enough progress been made in delivering rehabilitative interventions?"
