@@ -775,7 +775,7 @@ _RANGE_OPEN = re.compile(r"\b(?:between|from)\s*$", re.I)
 _RANGE_JOIN = re.compile(r"^\s*(?:(?:in|during|for)\s+[\w/–-]+\s+)?(?:and|to|until|–|-)\s", re.I)
 _RANGE_CLOSE = re.compile(r"\b(?:between|from)\s+(?:[^,;.]|(?<=\d)[,.](?=\d)){3,40}?\s*(?:\band|\bto|\buntil|–|-)\s*$", re.I)
 _ASKS_END = re.compile(r"\b(?:end|ended|ends|finish\w*|until|conclud\w*)\b" + _LEVEL_REACHED, re.I)
-_ASKS_START = re.compile(r"\b(?:start\w*|begin|began|begun|commenc\w*)\b", re.I)
+_ASKS_START = re.compile(rf"\b(?:start\w*|begin|began|begun|commenc\w*)\b|\b(?:{_CHANGE_WORDS})\s+from\b|\bfrom\W*$", re.I)
 
 
 _DATE_RANGE_JOIN = r"\s*(?:–|-|to|until)\s*"
@@ -808,6 +808,17 @@ def range_side(sentence: str, value: tuple[int, int, str]) -> str | None:
         return "end"
     return None
 
+
+# "has risen by 20%, from 429 to 517": a change's far end is the figure now, and the answer to
+# a question that names no year of the sentence (nor asks for its start).
+_FROM_CHANGE = re.compile(rf"\b(?:{_CHANGE_WORDS})\b[^.;]*\bfrom\b[^;]*$", re.I)
+CHANGE_END_BONUS = 1.0
+# "41% were satisfied ..., compared to 53% in the civil service": the figure compared against
+# is the reference, not the finding, unless the question asks for the wider or average figure.
+_BASELINE_BEFORE = re.compile(r"(?i)\b(?:compared\s+(?:to|with)|against|versus|vs\.?)\s+"
+                              r"(?:(?:just|only|around|about|some|nearly|almost|over)\s+)?$")
+_ASKS_BASELINE = re.compile(r"(?i)\b(?:wider|average|overall|as a whole|whole|compar\w*|benchmark|than|versus)\b")
+BASELINE_PENALTY = 1.0
 
 _COUNTED_STOP = STOPWORDS - {"and", "or"}
 NOUN_PENALTY = 0.3
@@ -983,6 +994,7 @@ def _value_score(
     common_words: frozenset[str] = frozenset(),
     acronyms: dict[str, frozenset[str]] | None = None,
     place: bool = False,
+    baseline_asked: bool = False,
 ) -> float:
     if sentence_terms is not None:
         score = _attribution(sentence, (value[0], value[1]), sentence_terms, acronyms)
@@ -1007,6 +1019,11 @@ def _value_score(
         score -= SUBSET_TOTAL_PENALTY  # "19 of its 22 offices": the 22 is the whole, not the ones asked about
     if asked_side and range_side(sentence, value) == asked_side:
         score += 1.0  # "When did the round of inspections end?" -> the second date of "between ... and ..."
+    elif (asked_side is None and range_side(sentence, value) == "end" and _FROM_CHANGE.search(sentence[:value[0]])
+          and not asked_years & years_in(sentence)):
+        score += CHANGE_END_BONUS  # "since 2014 ... from 429 to 517" answers "how many in 2016/17?" with 517
+    if not baseline_asked and _BASELINE_BEFORE.search(sentence[max(0, value[0] - 30): value[0]]):
+        score -= BASELINE_PENALTY
     if value[2][:1].isdigit() or value[2][:1] == "£":
         score += 0.3  # figures over number words: "10 inspections" rather than "one NPS division"
     if person is not None and value[2][:1].isupper():
@@ -1108,6 +1125,7 @@ def extract_answer(
     # "What is the typical caseload range?" is answered by both ends: "50–90", not "50".
     asks_range = kind in ("count", "number", "percent", "money") and bool(_ASKS_RANGE.search(question))
     asks_year = bool(re.search(r"(?i)\byears?\b", question))
+    baseline_asked = bool(_ASKS_BASELINE.search(question))
     best = None
     for hit in hits[:max_passages]:
         text = hit.chunk.text
@@ -1172,7 +1190,7 @@ def extract_answer(
                 values,
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
                                             items_asked, sentence_terms, asked_side, head, subset_total, asks_holding,
-                                            asked_years, common_words, acronyms, place), -c[0]),
+                                            asked_years, common_words, acronyms, place, baseline_asked), -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not
             # answered by it, and a question about a change is answered by nothing else.

@@ -882,3 +882,24 @@ def test_in_how_many_of_the_x_the_counted_thing_comes_after_the_partitive():
 def test_a_stretch_of_a_named_year_is_a_period_not_a_length_of_time():
     s = "For the first six months of 2019, 43 per cent of jobs were fixed within the target of 10 working days."
     assert [c[2] for c in candidates(s, "duration")] == ["10 working days"]
+
+
+def test_a_change_from_one_figure_to_another_is_answered_by_where_it_ended():
+    text = ("Since 2014, the number of individuals charged with a serious further offence committed "
+            "while under probation supervision has risen by 20%, from 429 to 517.")
+    assert _answer_from(text, "How many people were charged with a serious further offence last year?") == "517"
+    # A question about the year the change started from still gets the start.
+    assert _answer_from(text, "How many people were charged with a serious further offence in 2014?") == "429"
+    # A range that is no change over time has no end to prefer: "between 55 and 70" is a target band.
+    band = "Suffolk CRC aimed for caseloads of between 55 and 70, but staff held up to 106 cases."
+    assert _answer_from(band, "What was the highest caseload Suffolk CRC staff held?") == "106"
+
+
+def test_a_figure_compared_against_is_the_reference_not_the_finding():
+    text = ("In the 2017 civil service people survey, NPS staff were asked about training. "
+            "41% were satisfied with learning and development, compared to 53% in the civil service as a whole.")
+    question = "In the 2017 civil service survey, what share of NPS staff were happy with their learning and development?"
+    assert _answer_from(text, question) == "41%"
+    # ... unless the question asks for the wider or average figure it is compared against.
+    text = "41% of NPS staff were satisfied with training, compared to 53% in the civil service as a whole."
+    assert _answer_from(text, "What was the average satisfaction with training across the civil service?") == "53%"
