@@ -701,9 +701,23 @@ def _word_tokens(sentence: str) -> tuple[tuple[int, str], ...]:
     return tuple((m.start(), t) for m in re.finditer(r"\S+", sentence) for t in tokenize(m.group(0)))
 
 
+_UNITS, _TENS = _NUMBER_WORDS.split("|")[:20], _NUMBER_WORDS.split("|")[20:28]  # zero..nineteen, twenty..ninety
+_NUMBER_VALUES = {w: i for i, w in enumerate(_UNITS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
+_SPELT_NUMBER = re.compile(rf"(?i)\b(?:({'|'.join(_TENS)})(?:[- ]({'|'.join(_UNITS[1:10])}))?|({'|'.join(_UNITS)}))\b")
+_NUMBER_NAMES = {str(v): tokenize(w) for w, v in _NUMBER_VALUES.items()}
+
+
 @lru_cache(maxsize=65_536)
 def token_set(text: str) -> frozenset[str]:
-    return frozenset(tokenize(text))
+    """The text's tokens, with a number spelt out also as its digits and a small number's digits
+    also as its word: a question's "11 of the 21 CRCs" is the report's "eleven of the twenty-one"."""
+    tokens = set(tokenize(text))
+    for m in _SPELT_NUMBER.finditer(text):
+        tens, unit, small = (g.lower() if g else None for g in m.groups())
+        tokens.add(str(_NUMBER_VALUES[small] if small else _NUMBER_VALUES[tens] + (_NUMBER_VALUES[unit] if unit else 0)))
+    for t in tokens & _NUMBER_NAMES.keys():
+        tokens.update(_NUMBER_NAMES[t])
+    return frozenset(tokens)
 
 
 def _proximity(sentence: str, span: tuple[int, int], terms: set[str]) -> float:
@@ -1093,6 +1107,10 @@ def extract_answer(
                        for c in candidates(question, k)}
     # Both ends of a range the question states ("caseloads of 55–70") are given, not asked.
     question_values |= {n for v in question_values for n in re.findall(r"\d[\d,.]*", v)}
+    # ... in whichever form: "Out of all 21 CRCs, how many ...?" does not ask for the report's "twenty-one".
+    question_values |= {w for w, v in _NUMBER_VALUES.items() if str(v) in question_values}
+    question_values |= {f"{t}{sep}{u}" for t in _TENS for u in _UNITS[1:10] for sep in "- "
+                        if str(_NUMBER_VALUES[t] + _NUMBER_VALUES[u]) in question_values}
     asked_years = years_in(question)
     question_tokens = frozenset(tokenize(question))
     acronyms = acronym_words(question)

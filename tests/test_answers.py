@@ -903,3 +903,18 @@ def test_a_figure_compared_against_is_the_reference_not_the_finding():
     # ... unless the question asks for the wider or average figure it is compared against.
     text = "41% of NPS staff were satisfied with training, compared to 53% in the civil service as a whole."
     assert _answer_from(text, "What was the average satisfaction with training across the civil service?") == "53%"
+
+
+def test_a_number_in_digits_matches_the_same_number_spelt_out():
+    from rag.answering import token_set
+
+    assert {"11", "21", "70"} <= token_set("eleven of the twenty-one CRCs, seventy cases")
+    assert "eleven" in token_set("11 CRCs")
+    text = ("There are eight CRC owners, with eleven of the twenty-one CRCs owned by two organisations (Sodexo "
+            "Justice Services and Purple Futures). A public sector National Probation Service and 21 privately "
+            "owned Community Rehabilitation Companies (CRCs) operate across England and Wales.")
+    question = "Which two companies between them owned 11 of the 21 Community Rehabilitation Companies?"
+    assert _answer_from(text, question) == "Sodexo Justice Services and Purple Futures"
+    # A number the question states is given, not asked, in either form.
+    owners = "Of the twenty-one CRCs, Working Links owns three."
+    assert _answer_from(owners, "How many of the 21 CRCs does Working Links own?") == "three"
