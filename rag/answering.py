@@ -624,6 +624,8 @@ def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
     return found.get(kind, [])
 
 
+# "the average number of reoffences per reoffender" asks for a ratio.
+_ASKS_RATIO = re.compile(r"(?i)\b(?:average|mean)\s+number\b|\bper\s+(?!cent\b)[a-z]")
 _ASKS_EXISTING = re.compile(r"(?i)\bhow many\b[^?]*\b(?:are|were|was|is)\s+there\b")
 # "few reports now propose one", "wait for a place on one": with no noun after it, "one" stands
 # for a thing named before, a pronoun, not a count.
@@ -1124,6 +1126,7 @@ def extract_answer(
         speaking[hit.chunk.doc] = speaking.get(hit.chunk.doc, frozenset()).union(*named)
     asks_change = bool(_CHANGE_QUESTION.search(_COMPARATIVE.sub(" ", question)))
     asks_existing = bool(_ASKS_EXISTING.search(question))
+    asks_ratio = bool(_ASKS_RATIO.search(question))
     key_facts_asked = asks_key_facts(question)
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None
@@ -1192,9 +1195,10 @@ def extract_answer(
             if not values and kind in _FALLBACK:
                 # "In how many cases..." is often answered by a share: "in just 32 per cent of cases".
                 # Not a change ("reduced by 42%") unless one is asked for, and never for "how many
-                # ... were there?", which asks how many things exist.
+                # ... were there?", which asks how many things exist, nor for an average or a number
+                # per thing ("reoffences per reoffender"), which no share is.
                 values = [c for c in candidates(sentence, _FALLBACK[kind]) if c[2].lower() not in question_values
-                          and not asks_existing and (asks_change or not is_change(sentence, c))]
+                          and not asks_existing and not asks_ratio and (asks_change or not is_change(sentence, c))]
                 fallback_penalty = 0.1
             if not values:
                 continue

@@ -918,3 +918,13 @@ def test_a_number_in_digits_matches_the_same_number_spelt_out():
     # A number the question states is given, not asked, in either form.
     owners = "Of the twenty-one CRCs, Working Links owns three."
     assert _answer_from(owners, "How many of the 21 CRCs does Working Links own?") == "three"
+
+
+def test_an_average_or_a_number_per_thing_is_never_answered_by_a_share():
+    text = "For the 2015 cohort the proven reoffending rate for reoffenders managed by the NPS was 38.1%."
+    assert _answer_from(text, "What was the average number of reoffences per reoffender for the NPS?") is None
+    both = text + " The average number of reoffences per reoffender was 3.97 for the NPS."
+    assert _answer_from(both, "Tell me the average number of reoffences per reoffender for the NPS") == "3.97"
+    # A count of cases still may be: "in 38.1% of cases".
+    assert _answer_from("Reoffending was proven in 38.1% of cases managed by the NPS.",
+                        "In how many NPS cases was reoffending proven?") == "38.1%"
