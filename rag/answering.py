@@ -482,9 +482,28 @@ def acronym_words(question: str) -> dict[str, frozenset[str]]:
     return out
 
 
+_BRACKETED_ABBREVIATION = re.compile(r"\([A-Z]{2,7}s?\)")
+
+
+def abbreviation_tokens(texts: list[str]) -> dict[str, frozenset[str]]:
+    """What the library's abbreviations stand for, as tokens, from where a report defines them:
+    "Community Rehabilitation Companies (CRCs)" -> {"crc": {communiti, rehabilit, compani}}, so
+    that "4.64 for the CRCs" answers a question about "private probation companies"."""
+    out: dict[str, frozenset[str]] = {}
+    for text in texts:
+        # Only the words just before a bracketed abbreviation can define it: a library of a
+        # million passages is read in a few seconds, not minutes.
+        for m in _BRACKETED_ABBREVIATION.finditer(text):
+            for abbreviation, long_form in glossary(text[max(0, m.start() - 120): m.end()]).items():
+                key = tokenize(abbreviation)
+                if len(key) == 1:
+                    out.setdefault(key[0], frozenset(tokenize(long_form)))
+    return out
+
+
 def _with_spelt_out(tokens: frozenset[str], acronyms: dict[str, frozenset[str]]) -> frozenset[str]:
     """A passage that says "CRC" says the question's "Community Rehabilitation Company"."""
-    found = [words for acronym, words in acronyms.items() if acronym in tokens]
+    found = [acronyms[t] for t in tokens if t in acronyms]
     return tokens.union(*found) if found else tokens
 
 
@@ -1084,6 +1103,7 @@ def extract_answer(
     semantic_weight: float = 0.5,
     common_words: frozenset[str] = frozenset(),
     latest_doc: str | None = None,
+    abbreviations: dict[str, frozenset[str]] | None = None,
 ) -> Extracted:
     kind = question_kind(question)
     if kind == "expansion":
@@ -1115,7 +1135,13 @@ def extract_answer(
                         if str(_NUMBER_VALUES[t] + _NUMBER_VALUES[u]) in question_values}
     asked_years = years_in(question)
     question_tokens = frozenset(tokenize(question))
+    # An abbreviation stands for its words: the question's own ("CRC" for its "Community
+    # Rehabilitation Company"), and the reports' for a question that spells things out ("4.64 for
+    # the CRCs" answers one about "private probation companies"). A question that uses the
+    # reports' abbreviations itself speaks in them ("NPS cases", not "rehabilitation" for CRCs).
     acronyms = acronym_words(question)
+    if abbreviations and not abbreviations.keys() & set(tokenize(question)):
+        acronyms = abbreviations | acronyms
     # "When was Dame Glenys Stacey appointed?" is answered by her own "since my appointment in
     # March 2016": a first-person sentence speaks for the person its report names.
     people = [frozenset(tokenize(m.group(0))) for m in PATTERNS["name"].finditer(question)

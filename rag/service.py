@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.answering import (
+    abbreviation_tokens,
     asked_abbreviation,
     asks_current,
     asks_key_facts,
@@ -55,6 +56,8 @@ class QAService:
     pending: PendingChanges | None = None  # library changes not in this index yet
     common_words: frozenset[str] = frozenset()  # written in lower case somewhere: not a name
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary({}, frozenset()))  # for typos
+    # What the reports' abbreviations stand for, as tokens: "crc" -> {communiti, rehabilit, compani}.
+    abbreviations: dict[str, frozenset[str]] = field(default_factory=dict)
     _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -234,7 +237,7 @@ class QAService:
             doc_years=self.doc_years,
             sentence_similarity=self.sentence_similarity(asked, hits, read) if mode != "bm25" else None,
             semantic_weight=self.settings.semantic_weight, max_passages=read,
-            common_words=self.common_words, latest_doc=latest_doc,
+            common_words=self.common_words, latest_doc=latest_doc, abbreviations=self.abbreviations,
         )
         span = None
         if found.answer is not None and found.hit_rank is not None:
@@ -320,4 +323,5 @@ def load_service(settings: Settings, encoder: Encoder | None = None) -> QAServic
         pending=library_changes(settings, stored),
         common_words=lowercase_words([c.text for c in stored.chunks]),
         vocabulary=Vocabulary.of([c.text for c in stored.chunks]),
+        abbreviations=abbreviation_tokens([c.text for c in stored.chunks]),
     )

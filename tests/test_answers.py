@@ -21,7 +21,7 @@ from rag.answering import (
 )
 from rag.chunking import Chunk
 from rag.errors import BadQuestion, UnknownDocument
-from rag.lexical import BM25
+from rag.lexical import BM25, tokenize
 from rag.retrieval import Hit, read_also, with_latest
 
 
@@ -154,11 +154,12 @@ def test_the_lower_case_vocabulary_is_read_from_a_bounded_even_sample():
     assert len(read) == 10 and "waaa" in read and "waab" not in read and "wajj" not in read
 
 
-def _found(text: str, question: str, common_words: frozenset[str] = frozenset(), fact: bool = False):
+def _found(text: str, question: str, common_words: frozenset[str] = frozenset(), fact: bool = False,
+           abbreviations: dict[str, frozenset[str]] | None = None):
     """What extract_answer finds when `text` is the only passage (no abstention threshold)."""
     hits = [Hit(Chunk(0, "d.txt", 0, len(text), 0, len(text), text, fact), 1.0, 1)]
     bm25 = BM25.build([text, "Probation services in England.", "Inspections of youth offending."])
-    return extract_answer(question, hits, bm25, {}, 0.0, common_words=common_words)
+    return extract_answer(question, hits, bm25, {}, 0.0, common_words=common_words, abbreviations=abbreviations)
 
 
 def _answer_from(text: str, question: str, common_words: frozenset[str] = frozenset(), fact: bool = False) -> str | None:
@@ -928,3 +929,23 @@ def test_an_average_or_a_number_per_thing_is_never_answered_by_a_share():
     # A count of cases still may be: "in 38.1% of cases".
     assert _answer_from("Reoffending was proven in 38.1% of cases managed by the NPS.",
                         "In how many NPS cases was reoffending proven?") == "38.1%"
+
+
+def test_an_abbreviation_the_reports_define_stands_for_its_words():
+    from rag.answering import abbreviation_tokens
+
+    library = abbreviation_tokens([
+        "The National Probation Service (NPS) and 21 Community Rehabilitation Companies (CRCs) were set up.",
+        "NPS (see above) is not defined again here.",
+    ])
+    assert library == {"nps": frozenset(tokenize("National Probation Service")),
+                       "crc": frozenset(tokenize("Community Rehabilitation Companies"))}
+    text = "The average number of reoffences per reoffender was 3.97 for the NPS and 4.64 for the CRCs."
+    question = "What was the average number of reoffences per reoffender for the private probation companies?"
+    assert _found(text, question).answer == "3.97"  # without the library's definitions: the first figure
+    assert _found(text, question, abbreviations=library).answer == "4.64"
+    # A question that uses the reports' abbreviations is read in them: its "rehabilitation" is no CRC.
+    text = ("We find sufficient progress in just over two in five (43%) CRC cases inspected, compared with one "
+            "in two (49%) NPS cases.")
+    question = "In what share of NPS cases did inspectors find sufficient progress in rehabilitation work?"
+    assert _found(text, question, abbreviations=library).answer == "49%"
