@@ -657,6 +657,8 @@ _COUNTED_PHRASE = re.compile(
     r"((?:\S+\s*){1,3})")
 
 
+# "the reoffending rate for women on probation" is a share of women: the words up to a preposition.
+_RATE_FOR = re.compile(r"(?i)\brates?\s+(?:for|among|amongst)\s+(?:the\s+)?((?:(?!(?:on|in|at|of|for|from|during|under|with|by|who|that|across)\b)[\w-]+\s*){1,3})")
 _MONEY_WORDS = frozenset(tokenize("money extra additional funding cash amount sum pounds"))
 
 
@@ -672,6 +674,8 @@ def _counted_phrase(question: str) -> str | None:
     if m := _COUNTED_BEFORE.search(question):
         return m.group(1)
     if m := _COUNTED_PHRASE.search(question):
+        return m.group(1)
+    if m := _RATE_FOR.search(question):
         return m.group(1)
     if not _QUESTION_WORD.search(question) and (m := _KEYWORD_THINGS.search(question)):
         return m.group("things")

@@ -949,3 +949,11 @@ def test_an_abbreviation_the_reports_define_stands_for_its_words():
             "in two (49%) NPS cases.")
     question = "In what share of NPS cases did inspectors find sufficient progress in rehabilitation work?"
     assert _found(text, question, abbreviations=library).answer == "49%"
+
+
+def test_a_rate_for_a_group_is_not_answered_by_a_passage_that_never_names_the_group():
+    text = ("For the October to December 2015 cohort, the overall proven reoffending rate for adults on probation "
+            "was 38.1%, with figures of 37.5% for the NPS and 43.9% for CRCs.")
+    question = "What was the proven reoffending rate for women on probation in the October to December 2015 cohort?"
+    assert _answer_from(text, question) is None
+    assert _answer_from(text.replace("adults", "women"), question) == "38.1%"
