@@ -659,6 +659,7 @@ _COUNTED_PHRASE = re.compile(
 
 # "the reoffending rate for women on probation" is a share of women: the words up to a preposition.
 _RATE_FOR = re.compile(r"(?i)\brates?\s+(?:for|among|amongst)\s+(?:the\s+)?((?:(?!(?:on|in|at|of|for|from|during|under|with|by|who|that|across)\b)[\w-]+\s*){1,3})")
+_WHEN_WORDS = re.compile(rf"(?i)\d|\b(?:{_MONTH_ABBR}|cohorts?|periods?|years?|quarters?|months?|weeks?)\b")
 _MONEY_WORDS = frozenset(tokenize("money extra additional funding cash amount sum pounds"))
 
 
@@ -675,8 +676,8 @@ def _counted_phrase(question: str) -> str | None:
         return m.group(1)
     if m := _COUNTED_PHRASE.search(question):
         return m.group(1)
-    if m := _RATE_FOR.search(question):
-        return m.group(1)
+    if (m := _RATE_FOR.search(question)) and not _WHEN_WORDS.search(m.group(1)):
+        return m.group(1)  # "the rate for the Oct-Dec 2015 cohort" is for a time, not a group
     if not _QUESTION_WORD.search(question) and (m := _KEYWORD_THINGS.search(question)):
         return m.group("things")
     return None
