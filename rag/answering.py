@@ -555,6 +555,9 @@ _NOT_A_FIGURE = re.compile(
     # A day of a month, with or without its year: "today (03 December)", "December 3", "03/12/2020".
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s(?=(?-i:{_MONTH})\b(?!\s\d{{4}}))|\b(?-i:{_MONTH})\s\d{{1,2}}(?:st|nd|rd|th)?\b"
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+    # A number that names rather than counts: "band 4 probation officers", "Figure 35", "Table 2".
+    r"|\b(?:bands?|grades?|levels?|tiers?|figures?|tables?|charts?|chapters?|pages?|sections?|paragraphs?|annex|appendix"
+    r"|footnotes?|steps?|phases?|stages?|parts?|schedules?|articles?|clauses?|versions?|waves?)\s\d+[a-z]?\b"
     # A number made into an adjective: "a two-part review", "a 12-month order", "one-off".
     # (A duration stays one: "a two-day course".)
     rf"|\b(?:\d+|{_NUMBER_WORDS})-(?!(?:{_NUMBER_WORDS}|halfs?|thirds?|quarters?|fifths?|(?:day|week|month|year|hour)s?"

@@ -833,6 +833,12 @@ def test_telephone_numbers_are_not_figures():
     assert [c[2] for c in candidates(s, "count")] == ["615"]
 
 
+def test_a_number_that_names_a_grade_or_a_figure_is_not_a_figure():
+    s = "Key grades include band 3 officers and band 4 probation officers; 632 are in post (see Figure 35, page 12)."
+    assert [c[2] for c in candidates(s, "count")] == ["632"]
+    assert _answer_from(s, "How many probation officer vacancies did the NPS have?") != "4"
+
+
 def test_a_list_item_is_read_with_its_lead_in():
     text = ("Ratings by area in 2019:\n• Services rated ‘Good’:\n• Durham Tees Valley CRC\n• North West NPS\n"
             "The London NPS division and Kent CRC were inspected later.")
