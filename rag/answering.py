@@ -118,7 +118,9 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     ("count", re.compile(r"^\s*how many\b(?!\s+(?:in|out of)\b)", re.I)),
     ("percent", re.compile(r"\b(percentage|per cent|percent|proportion|share|what fraction|"
                            r"how many (in|out of) (every|ten|\d+)|rate of)\b|%", re.I)),
-    ("money", re.compile(r"\b(money|cost|costs|budget|funding|funded|fund|spend|spent|worth|pounds|invest\w*|value of)\b|£",
+    ("money", re.compile(r"\b(money|cost|costs|budget|funding|funded|fund|spend|spent|worth|pounds|invest\w*|value of)\b|£"
+                         # "How much does the Ministry pay ...?", but not "Which panel grants ...?"
+                         r"|\bhow much\b.*\b(?:pay|pays|paid|paying|payments?|fees?|prices?|grants?|charged?)\b",
                          re.I)),
     ("date", re.compile(r"^\s*(when|since when|until when|from when|what date|on what date|which period|what period)\b"
                         r"|\b(which|what) (month|year|date|day)\b", re.I)),

@@ -58,6 +58,9 @@ from rag.retrieval import Hit, read_also, with_latest
         ("Which body published the statistics behind the claim that offending fell by 42%?", "name"),
         ("Where was the shortage of probation officers most acute?", "name"),
         ("What was the annual value of the facilities contracts?", "money"),
+        # What is paid is money; a panel that grants accreditation is still a name.
+        ("How much does the Ministry of Justice pay the firms that manage NPS facilities?", "money"),
+        ("Which panel grants accreditation to programmes?", "name"),
         # "who" and "shared" inside the question do not change what it asks for.
         ("How many young people who had worked with a YOT did inspectors meet?", "count"),
         ("Which body managed the premises that the CRC shared with the NPS?", "name"),
