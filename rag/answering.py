@@ -930,7 +930,10 @@ def _counts_something_else(sentence: str, value: tuple[int, int, str], question_
     counted = {t for n in nouns for t in tokenize(n)}
     if counted & _PEOPLE:
         counted |= _PEOPLE  # "28,819 individuals" counts the people a question asks about
-    return not (same_things(counted) & question_tokens or any(n[:-1].lower() in question_initials for n in nouns))
+    # A compound of the counted word is the same thing counted: "25–40 cases" for a "caseload".
+    compound = any(q.startswith(c) for c in counted if len(c) >= 4 for q in question_tokens)
+    return not (same_things(counted) & question_tokens or compound
+                or any(n[:-1].lower() in question_initials for n in nouns))
 
 
 _PEOPLE = frozenset(tokenize("people individuals persons"))
@@ -1265,7 +1268,8 @@ def extract_answer(
                 shape_penalty += RANGE_PENALTY
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):
                 shape_penalty += YEAR_ONLY_PENALTY  # "When ...?" is better answered by "November 2017" than "(2017)"
-            if focus and kind in ("count", "number", "percent") and _counts_something_else(
+            # A count counts something; a share need only when the question names what of.
+            if (kind in ("count", "number") or (focus and kind == "percent")) and _counts_something_else(
                     sentence, value, question_tokens, initials):
                 shape_penalty += NOUN_PENALTY
             # The thing asked about right after the figure ("165 cases") is strong evidence.

@@ -966,3 +966,13 @@ def test_a_rate_for_a_group_is_not_answered_by_a_passage_that_never_names_the_gr
     question = "What was the proven reoffending rate for women on probation in the October to December 2015 cohort?"
     assert _answer_from(text, question) is None
     assert _answer_from(text.replace("adults", "women"), question) == "38.1%"
+
+
+def test_a_count_of_other_things_is_weak_evidence_even_when_the_question_names_no_thing_counted():
+    question = "What average caseload per probation officer did the 2025 inspection find?"
+    other = _confidence("In 2025 the inspection of probation officers' caseload held 66 meetings with leaders.", question)
+    same = _confidence("In 2025 the inspection of probation officers' caseload found 66 cases each on average.", question)
+    assert other < same - 0.25
+    # "cases" are what a caseload counts.
+    assert _answer_from("NPS probation workers commonly carry about 25–40 cases each.",
+                        "What caseload does an NPS probation worker commonly carry?") == "25–40"
