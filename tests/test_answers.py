@@ -58,6 +58,9 @@ from rag.retrieval import Hit, read_also, with_latest
         ("Which body published the statistics behind the claim that offending fell by 42%?", "name"),
         ("Where was the shortage of probation officers most acute?", "name"),
         ("What was the annual value of the facilities contracts?", "money"),
+        # A "when" clause that sets the scene does not make a date question.
+        ("When inspectors looked at hostels in July 2017, how many beds were needed?", "count"),
+        ("When, according to the report, did the inspections start?", "date"),
         # What is paid is money; a panel that grants accreditation is still a name.
         ("How much does the Ministry of Justice pay the firms that manage NPS facilities?", "money"),
         ("Which panel grants accreditation to programmes?", "name"),
