@@ -894,6 +894,12 @@ _FOCUSED_KINDS = ("count", "number", "percent", "money")
 # How reports say when they come out; a date question about that is answered by such a sentence.
 _PUBLICATION = re.compile(r"(?i)\b(?:publish\w*|publication|released?|launch\w*|(?:is|was|will be) available)\b")
 PUBLICATION_BONUS = 0.3
+# "Which body published the statistics behind ...?", "Which researchers does the report cite?" are
+# answered by a reference: "Source: Youth Justice statistics ..., Youth Justice Board", "Sentencing
+# Council (2008) Magistrates' Court Sentencing Guidelines".
+_ASKS_SOURCE = re.compile(r"(?i)\b(?:publish\w*|cites?|cited|citing|sources?|authors?|authored|wrote|written by)\b")
+SOURCE_BONUS = 0.3
+_REFERENCE = re.compile(r"^\s*(?:\d{1,3}\s+)?Source:|\(\d{4}\)|^\s*(?:\d{1,3}\s+)?[A-Z][\w’'-]*(?:\s[A-Z&][\w’'-]*)*\s\(\d{4}\)")
 
 
 _IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women"})
@@ -1182,6 +1188,7 @@ def extract_answer(
     subset_total = kind == "count" and not _ASKS_TOTAL.search(question)
     asks_holding = kind == "count" and bool(_ASKS_HOLDING.search(question))
     asks_publication = kind == "date" and bool(_PUBLICATION.search(question))
+    asks_source = kind == "name" and bool(_ASKS_SOURCE.search(question))
     asked_side = "end" if _ASKS_END.search(question) else "start" if _ASKS_START.search(question) else None
     asks_period = kind == "date" and bool(_ASKS_PERIOD.search(question))
     # "What is the typical caseload range?" is answered by both ends: "50–90", not "50".
@@ -1280,6 +1287,8 @@ def extract_answer(
             # "When was the report published?" is answered by "The report is available ... on 29 April 2025".
             if asks_publication and _PUBLICATION.search(sentence):
                 focus_bonus += PUBLICATION_BONUS
+            if asks_source and _REFERENCE.search(sentence):
+                focus_bonus += SOURCE_BONUS
             semantic = sentence_similarity(hit.chunk.id, s, e) if sentence_similarity else 0.0
             score = (0.2 * sentence_cov + 0.45 * context_cov + 0.35 * passage_cov + focus_bonus + semantic_weight * semantic
                      - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty - shape_penalty

@@ -979,3 +979,9 @@ def test_a_count_of_other_things_is_weak_evidence_even_when_the_question_names_n
     # "cases" are what a caseload counts.
     assert _answer_from("NPS probation workers commonly carry about 25–40 cases each.",
                         "What caseload does an NPS probation worker commonly carry?") == "25–40"
+
+
+def test_a_question_about_a_source_is_answered_by_the_reference(service):
+    # The claim's own sentence names Youth Offending Teams; its footnote names who published the figures.
+    question = "Which body published the youth justice statistics the 2017 report cites for the 42% fall in youth offending?"
+    assert service.ask(question).answer == "Youth Justice Board"
