@@ -204,7 +204,7 @@ _GIVEN_FIGURE = re.compile(r"\d[\d,.]*\s?(?:%|per\s?cent\b)|£\s?\d[\d,.]*\w*")
 # probation december 2020") have no question word to say what they ask for; their nouns do.
 _QUESTION_WORD = re.compile(r"(?i)\b(?:what|which|who|whom|whose|when|where|how|why)\b")
 # The thing a keyword search asks for comes first: "act setting out hm chief inspector's duties" asks for an Act.
-_KEYWORD_POST = re.compile(r"(?i)^\s*(?:(?:the|hm|current|latest|former)\s+)*(?:chief inspector|inspector of|director|minister|secretary of state|chief executive"
+_KEYWORD_POST = re.compile(r"(?i)^\s*(?:(?:the|hm|current|latest|former)\s+)*(?P<post>chief inspector|inspector of|director|minister|secretary of state|chief executive"
                            r"|chair(?:man|woman|person)?|ombudsman|spokes(?:man|woman|person))\b")
 _KEYWORD_CUES: list[tuple[str, re.Pattern]] = [
     ("percent", re.compile(r"(?i)\b(?:rates?|share|proportion|percentage|per cent|percent)\b|%")),
@@ -538,8 +538,32 @@ def _echoes(name: str, question_words: frozenset[str]) -> bool:
 
 # "Who was the Director of the NPS?" asks for the person holding a post, never a body.
 _ASKS_POST_HOLDER = re.compile(
-    r"(?i)^\s*who\s+(?:was|is|were|are|became|has been|had been|will be)\b.*\b(?:director|chief inspector|inspector|minister|secretary|manager|head|chair(?:man|woman)?"
+    r"(?i)^\s*who\s+(?:was|is|were|are|became|has been|had been|will be)\b.*?\b(?P<post>director|chief inspector|inspector|minister|secretary|manager|head|chair(?:man|woman)?"
     r"|commissioner|governor|ombudsman|chief executive|officer|spokes(?:man|woman|person)|(?:press|media) contact)\b")
+
+
+def asked_post(question: str) -> str | None:
+    """The post a question asks who held: 'chief inspector' of 'Who was the Chief Inspector of
+    Probation in 2017?' or of the keyword search 'chief inspector of probation 2017'."""
+    m = _ASKS_POST_HOLDER.search(question) or (_keyword_post(question) and _KEYWORD_POST.search(question))
+    return m.group("post").lower() if m else None
+
+
+def names_holder(text: str, post: str, common_words: frozenset[str] = frozenset()) -> bool:
+    """Whether a sentence of the passage names the post and a person: 'Dame Glenys Stacey Chief
+    Inspector of Probation'."""
+    post_tokens = set(tokenize(post))
+    for s, e in split_sentences(text):
+        sentence = text[s:e]
+        if post_tokens <= token_set(sentence) and any(
+                _looks_like_person(c[2], common_words) for c in candidates(sentence, "name", set(), common_words)):
+            return True
+    return False
+
+
+# "West Midlands", "North East", "Greater Manchester" are places, whoever else is called West.
+_COMPASS_WORDS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Midlands",
+                            "Central", "Greater", "Mid"})
 
 
 def _looks_like_person(name: str, common_words: frozenset[str] = frozenset()) -> bool:
@@ -1237,6 +1261,10 @@ def extract_answer(
                 # A key-facts line opens with its figure ("151 Number of YOTs"), not a footnote's number.
                 values = [c for c in candidates(sentence, "number")[:1]
                           if c[0] == 0 and c[2][-1].isdigit() and c[2].lower() not in question_values]
+            if post_holder:
+                # "Who was Chief Inspector ...?" is answered by a person or not at all (see the veto
+                # below), so a sentence naming only an Act competes for nothing.
+                values = [c for c in values if _looks_like_person(c[2], common_words) and not _COMPASS_WORDS & set(c[2].split())]
             if kind == "date" and asks_period:
                 values = date_ranges(sentence) or values  # "Which period ...?" is answered by both ends
             fallback_penalty = 0.0

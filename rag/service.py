@@ -18,10 +18,12 @@ import numpy as np
 from rag.answering import (
     abbreviation_tokens,
     asked_abbreviation,
+    asked_post,
     asks_current,
     asks_key_facts,
     extract_answer,
     lowercase_words,
+    names_holder,
     warm_figures,
     without_time_words,
 )
@@ -204,7 +206,8 @@ class QAService:
         read = self.settings.answer_passages
         present = asks_current(question) and year is None and doc is None
         key_facts = asks_key_facts(question)
-        if not present and not key_facts:
+        post = asked_post(question)
+        if not present and not key_facts and not post:
             return question, self.retrieve(question, n, doc, year, mode), read, None
         asked = without_time_words(question) if present else question
         pool = self.retrieve(asked, max(n, self.settings.candidates), doc, year, mode)
@@ -215,6 +218,12 @@ class QAService:
         if key_facts:
             # "According to the probation key facts, ...": the page's best line is read too.
             added = read_also(hits, next((h for h in pool if h.chunk.fact), None), read)
+            read, hits = read + (added is not hits), added
+        if post:
+            # "Who was the Chief Inspector in 2017?": the passages read may all name other holders
+            # of the post; the best-ranked other passage naming a person with it is read too.
+            holder = next((h for h in pool[read:] if names_holder(h.chunk.text, post, self.common_words)), None)
+            added = read_also(hits, holder, read)
             read, hits = read + (added is not hits), added
         if present:
             added, latest_doc = with_latest(hits, pool, self.doc_dates, read)
