@@ -891,6 +891,7 @@ _BASELINE_BEFORE = re.compile(r"(?i)\b(?:compared\s+(?:to|with)|against|versus|v
 _ASKS_BASELINE = re.compile(r"(?i)\b(?:wider|average|overall|as a whole|whole|compar\w*|benchmark|than|versus)\b")
 BASELINE_PENALTY = 1.0
 
+_LAST_SENTENCE = re.compile(r"[.?!]\s+([A-Z][^.?!]*[.?!]?)\s*$")
 _COUNTED_STOP = STOPWORDS - {"and", "or"}
 NOUN_PENALTY = 0.3
 # "Where was the shortage most acute?", "In which two places ...?": a place, which a report
@@ -1209,6 +1210,13 @@ def extract_answer(
     # Figures are told apart by the rarer words that describe each; names and dates keep plain
     # closeness (on the dev split, weighting by rarity picked title words and wrong months).
     figure_weights = None if kind in ("name", "date") else weights
+    # "The overview quotes completion data for CRCs and for the NPS. What was the rate for CRC
+    # cases?": the question is its last sentence; the ones before set the scene, and their words
+    # tell neither figure apart.
+    asked_part = _LAST_SENTENCE.search(question)
+    if figure_weights and asked_part:
+        last = set(tokenize(asked_part.group(1)))
+        figure_weights = {t: w for t, w in figure_weights.items() if t in last} or figure_weights
     subset_total = kind == "count" and not _ASKS_TOTAL.search(question)
     asks_holding = kind == "count" and bool(_ASKS_HOLDING.search(question))
     asks_publication = kind == "date" and bool(_PUBLICATION.search(question))

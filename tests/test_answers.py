@@ -998,3 +998,12 @@ def test_who_held_a_post_in_a_year_is_answered_by_a_person_named_with_the_post(s
     for question in ("Who was the Chief Inspector of Probation at the time of the 2017 annual report?",
                      "who was chief inspector of probation when the 2017 report was published"):
         assert service.ask(question).answer == "Dame Glenys Stacey"
+
+
+def test_a_question_of_several_sentences_tells_figures_apart_by_its_last():
+    text = ("Published performance data shows an improving trend over time, with sentences successfully "
+            "completed in 79% of CRCs cases and 73% of NPS cases.")
+    question = ("The annual report quotes the published data on completed sentences for CRCs and for the NPS. "
+                "What was the completion rate given for CRC cases?")
+    assert _answer_from(text, question) == "79%"
+    assert _answer_from(text, question.replace("for CRC cases", "for NPS cases")) == "73%"
