@@ -1160,8 +1160,6 @@ def extract_answer(
     terms = _content_terms(_KEY_FACTS.sub(" ", question))
     weights = {t: bm25.term_weight(t) for t in terms}
     term_set = set(terms)
-    focus = focus_terms(question)
-    head = focus_head(question)
     question_words = frozenset(re.sub(r"['’]s$", "", w.lower().strip("?,.'’")) for w in question.split())
     # ... and each part of a hyphenated one: "Covid" of the question's "Covid-19" echoes it.
     question_words |= {p for w in question_words if "-" in w for p in w.split("-") if p}
@@ -1196,7 +1194,14 @@ def extract_answer(
     for hit in hits[:max_passages] if people else []:
         named = [p for p in people if p <= token_set(hit.chunk.text)]
         speaking[hit.chunk.doc] = speaking.get(hit.chunk.doc, frozenset()).union(*named)
-    asks_change = bool(_CHANGE_QUESTION.search(_COMPARATIVE.sub(" ", question)))
+    # "The report charts the decline in ... between 2006 and 2016. What share of orders included one
+    # in 2016?": the question is its last sentence; the ones before set the scene. Their words
+    # still choose the passage, but not which figure of a sentence is asked for.
+    asked_part = m.group(1) if (m := _LAST_SENTENCE.search(question)) else question
+    asks_change = bool(_CHANGE_QUESTION.search(_COMPARATIVE.sub(" ", asked_part)))
+    focus = focus_terms(asked_part) or focus_terms(question)
+    head = focus_head(asked_part) or focus_head(question)
+    figure_years = years_in(asked_part) or asked_years
     asks_existing = bool(_ASKS_EXISTING.search(question))
     asks_ratio = bool(_ASKS_RATIO.search(question))
     key_facts_asked = asks_key_facts(question)
@@ -1210,12 +1215,9 @@ def extract_answer(
     # Figures are told apart by the rarer words that describe each; names and dates keep plain
     # closeness (on the dev split, weighting by rarity picked title words and wrong months).
     figure_weights = None if kind in ("name", "date") else weights
-    # "The overview quotes completion data for CRCs and for the NPS. What was the rate for CRC
-    # cases?": the question is its last sentence; the ones before set the scene, and their words
-    # tell neither figure apart.
-    asked_part = _LAST_SENTENCE.search(question)
-    if figure_weights and asked_part:
-        last = set(tokenize(asked_part.group(1)))
+    if figure_weights and asked_part is not question:
+        # "... for CRCs and for the NPS. What was the rate for CRC cases?" tells the two apart by "CRC".
+        last = set(tokenize(asked_part))
         figure_weights = {t: w for t, w in figure_weights.items() if t in last} or figure_weights
     subset_total = kind == "count" and not _ASKS_TOTAL.search(question)
     asks_holding = kind == "count" and bool(_ASKS_HOLDING.search(question))
@@ -1296,7 +1298,7 @@ def extract_answer(
                 values,
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
                                             items_asked, sentence_terms, asked_side, head, subset_total, asks_holding,
-                                            asked_years, common_words, acronyms, place, baseline_asked), -c[0]),
+                                            figure_years, common_words, acronyms, place, baseline_asked), -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not
             # answered by it, and a question about a change is answered by nothing else.

@@ -1007,3 +1007,10 @@ def test_a_question_of_several_sentences_tells_figures_apart_by_its_last():
                 "What was the completion rate given for CRC cases?")
     assert _answer_from(text, question) == "79%"
     assert _answer_from(text, question.replace("for CRC cases", "for NPS cases")) == "73%"
+    # The scene-setting sentence's "decline", years and "community and suspended sentence orders" say
+    # neither that a change is asked for, nor which year, nor what the share is of.
+    text = ("Accredited programmes have declined. The latest figures show around 14,000 started in 2016/2017, "
+            "a significant reduction in their use, from 17% of orders in 2006 to 7% in 2016.")
+    question = ("The annual report charts the decline in accredited programmes as a share of community and suspended "
+                "sentence orders between 2006 and 2016. What share of orders included one in 2016?")
+    assert _answer_from(text, question) == "7%"
