@@ -682,6 +682,9 @@ _ASKS_EXISTING = re.compile(r"(?i)\bhow many\b[^?]*\b(?:are|were|was|is)\s+there
 _PRONOUN_AFTER = re.compile(
     r"\s*(?:[,.;:!?)]|$|(?:and|or|but|to|in|on|at|for|with|that|which|who|is|was|were|are|has|had|will|would)\b)")
 # "more than one CRC" says there are several, and "no one", "any one" or "every one" is nobody or anybody.
+_ASKS_EXACT = re.compile(r"(?i)\b(?:exact(?:ly)?|precise(?:ly)?)\b")
+_HEDGE_BEFORE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|under|almost|nearly|around|about|roughly"
+                           r"|approximately|some|just over|just under|up to)\s+$")
 _VAGUE_ONE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|no more than|no|any|every|each|some)\s+$")
 _COUNTED_PHRASE = re.compile(
     r"(?i)\b(?:how many|number of|share of|proportion of|percentage of|how much)\s+(?:of\s+(?:the|its|their)\s+)?"
@@ -1228,6 +1231,7 @@ def extract_answer(
     # "What is the typical caseload range?" is answered by both ends: "50–90", not "50".
     asks_range = kind in ("count", "number", "percent", "money") and bool(_ASKS_RANGE.search(question))
     asks_year = bool(re.search(r"(?i)\byears?\b", question))
+    asks_exact = kind in FIGURE_KINDS and bool(_ASKS_EXACT.search(question))
     baseline_asked = bool(_ASKS_BASELINE.search(question))
     best = None
     for hit in hits[:max_passages]:
@@ -1271,6 +1275,10 @@ def extract_answer(
                 # A key-facts line opens with its figure ("151 Number of YOTs"), not a footnote's number.
                 values = [c for c in candidates(sentence, "number")[:1]
                           if c[0] == 0 and c[2][-1].isdigit() and c[2].lower() not in question_values]
+            if asks_exact:
+                # "Exactly what percentage ...?" is not answered by "fewer than half" or "eight out of ten".
+                values = [c for c in values if not _HEDGE_BEFORE.search(sentence[max(0, c[0] - 30): c[0]])
+                          and (kind != "percent" or any(ch.isdigit() for ch in c[2]))]
             if post_holder:
                 # "Who was Chief Inspector ...?" is answered by a person or not at all (see the veto
                 # below), so a sentence naming only an Act competes for nothing.

@@ -1014,3 +1014,11 @@ def test_a_question_of_several_sentences_tells_figures_apart_by_its_last():
     question = ("The annual report charts the decline in accredited programmes as a share of community and suspended "
                 "sentence orders between 2006 and 2016. What share of orders included one in 2016?")
     assert _answer_from(text, question) == "7%"
+
+
+def test_an_exact_figure_is_not_answered_by_an_approximate_one():
+    text = "Fewer than half of CRC cases were managed well on risk of harm; eight out of ten NPS cases were."
+    assert _answer_from(text, "What percentage of CRC cases were managed well on risk of harm?") == "half"
+    assert _answer_from(text, "Exactly what percentage of CRC cases were managed well on risk of harm?") is None
+    assert _answer_from("In 2019, 47% of CRC cases were managed well.",
+                        "Exactly what percentage of CRC cases were managed well in 2019?") == "47%"
