@@ -533,7 +533,10 @@ def _word_initials(question: str) -> frozenset[str]:
 def _echoes(name: str, question_words: frozenset[str]) -> bool:
     """A name made only of the question's own words is no answer ("Which CRC ...?" -> "CRCs")."""
     words = [w.lower().strip(",") for w in name.split() if w not in _CONNECTORS]
-    return bool(words) and all(w in question_words or w.rstrip("s") in question_words for w in words)
+    rest = [w for w in words if w not in question_words and w.rstrip("s") not in question_words]
+    # ... or of its words and an acronym of the others: "London Community Rehabilitation Company"
+    # for "Who inspected London CRC?".
+    return bool(words) and (not rest or len(rest) >= 2 and "".join(w[0] for w in rest) in question_words)
 
 
 # "Who was the Director of the NPS?" asks for the person holding a post, never a body.

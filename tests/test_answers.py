@@ -1022,3 +1022,8 @@ def test_an_exact_figure_is_not_answered_by_an_approximate_one():
     assert _answer_from(text, "Exactly what percentage of CRC cases were managed well on risk of harm?") is None
     assert _answer_from("In 2019, 47% of CRC cases were managed well.",
                         "Exactly what percentage of CRC cases were managed well in 2019?") == "47%"
+
+
+def test_a_name_spelling_out_the_questions_acronym_echoes_it():
+    text = "In 2019, London Community Rehabilitation Company was inspected by HM Inspectorate of Probation."
+    assert _answer_from(text, "Who inspected London CRC in 2019?") == "HM Inspectorate of Probation"
