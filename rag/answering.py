@@ -685,6 +685,9 @@ _ASKS_EXISTING = re.compile(r"(?i)\bhow many\b[^?]*\b(?:are|were|was|is)\s+there
 _PRONOUN_AFTER = re.compile(
     r"\s*(?:[,.;:!?)]|$|(?:and|or|but|to|in|on|at|for|with|that|which|who|is|was|were|are|has|had|will|would)\b)")
 # "more than one CRC" says there are several, and "no one", "any one" or "every one" is nobody or anybody.
+# "Who said staff across the NPS are committed?" is answered by the "Mr Russell said:" before the quote.
+_ASKS_SPEAKER = re.compile(r"(?i)^\s*who\s+(?:said|says|told|stated|commented|warned|added|argued|explained|urged|called)\b")
+_QUOTE_LEAD = re.compile(r"(?i)\b(?:said|says|added|continued|commented|warned|explained|stated)\s*:\s*[“\"]?\s*$")
 _ASKS_EXACT = re.compile(r"(?i)\b(?:exact(?:ly)?|precise(?:ly)?)\b")
 _HEDGE_BEFORE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|under|almost|nearly|around|about|roughly"
                            r"|approximately|some|just over|just under|up to)\s+$")
@@ -1235,6 +1238,7 @@ def extract_answer(
     asks_range = kind in ("count", "number", "percent", "money") and bool(_ASKS_RANGE.search(question))
     asks_year = bool(re.search(r"(?i)\byears?\b", question))
     asks_exact = kind in FIGURE_KINDS and bool(_ASKS_EXACT.search(question))
+    asks_speaker = kind == "name" and bool(_ASKS_SPEAKER.search(question))
     baseline_asked = bool(_ASKS_BASELINE.search(question))
     best = None
     for hit in hits[:max_passages]:
@@ -1258,6 +1262,7 @@ def extract_answer(
                        or (kind == "money" and focus <= _MONEY_WORDS))
         prev_tokens: frozenset[str] = frozenset()
         lead_tokens: frozenset[str] = frozenset()
+        speaker: int | None = None  # where the last "X said:" of the passage starts
         for s, e in split_sentences(text):
             sentence = text[s:e]
             sent_tokens = _with_spelt_out(token_set(sentence), acronyms)
@@ -1282,6 +1287,15 @@ def extract_answer(
                 # "Exactly what percentage ...?" is not answered by "fewer than half" or "eight out of ten".
                 values = [c for c in values if not _HEDGE_BEFORE.search(sentence[max(0, c[0] - 30): c[0]])
                           and (kind != "percent" or any(ch.isdigit() for ch in c[2]))]
+            quote_s = s
+            if asks_speaker and _QUOTE_LEAD.search(sentence):
+                speaker = s
+            elif asks_speaker and speaker is not None and not any(_looks_like_person(c[2], common_words) for c in values):
+                # "Mr Russell said:" / "“Staff across the NPS are committed ...”": the quote is his, so
+                # "Who said ...?" reads it with its lead-in, which is cited with it.
+                s, sentence = speaker, text[speaker:e]
+                values = [c for c in candidates(sentence, kind, question_words, common_words)
+                          if _looks_like_person(c[2], common_words) and not _echoes(c[2], question_words)]
             if post_holder:
                 # "Who was Chief Inspector ...?" is answered by a person or not at all (see the veto
                 # below), so a sentence naming only an Act competes for nothing.
@@ -1338,7 +1352,7 @@ def extract_answer(
                 focus_bonus += PUBLICATION_BONUS
             if asks_source and _REFERENCE.search(sentence):
                 focus_bonus += SOURCE_BONUS
-            semantic = sentence_similarity(hit.chunk.id, s, e) if sentence_similarity else 0.0
+            semantic = sentence_similarity(hit.chunk.id, quote_s, e) if sentence_similarity else 0.0
             score = (0.2 * sentence_cov + 0.45 * context_cov + 0.35 * passage_cov + focus_bonus + semantic_weight * semantic
                      - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty - shape_penalty
                      + (RECENCY_BONUS if hit.chunk.doc == latest_doc else 0.0)

@@ -1027,3 +1027,15 @@ def test_an_exact_figure_is_not_answered_by_an_approximate_one():
 def test_a_name_spelling_out_the_questions_acronym_echoes_it():
     text = "In 2019, London Community Rehabilitation Company was inspected by HM Inspectorate of Probation."
     assert _answer_from(text, "Who inspected London CRC in 2019?") == "HM Inspectorate of Probation"
+
+
+def test_who_said_a_quote_is_answered_by_its_lead_in(service):
+    text = ("The inspection found high workloads.\nMr Russell said:\n“Staff across the NPS are committed and "
+            "hard-working, but workloads are too high.”")
+    assert _answer_from(text, "Who said that staff across the NPS are committed and hard-working?") == "Mr Russell"
+    # The lead-in is cited with the quote, so the citation shows who said it.
+    resp = service.ask("Who said that staff across the NPS are committed and hard-working?")
+    assert resp.answer == "Justin Russell"
+    span = resp.answer_span
+    original = service.documents[span.doc].text[span.start:span.end]
+    assert "Justin Russell said" in original and "committed and hard-working" in original
