@@ -552,6 +552,17 @@ def asked_post(question: str) -> str | None:
     return m.group("post").lower() if m else None
 
 
+def asks_publication(question: str) -> bool:
+    """'When was the London CRC report published?'"""
+    return question_kind(question) == "date" and bool(_PUBLICATION.search(question))
+
+
+def states_publication(text: str) -> bool:
+    """Whether a sentence of the passage says when something came out: 'The report is available
+    ... on 21 August 2019'."""
+    return any(_PUBLICATION.search(text[s:e]) and _typed_candidates(text[s:e], "date") for s, e in split_sentences(text))
+
+
 def names_holder(text: str, post: str, common_words: frozenset[str] = frozenset()) -> bool:
     """Whether a sentence of the passage names the post and a person: 'Dame Glenys Stacey Chief
     Inspector of Probation'."""

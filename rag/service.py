@@ -21,9 +21,11 @@ from rag.answering import (
     asked_post,
     asks_current,
     asks_key_facts,
+    asks_publication,
     extract_answer,
     lowercase_words,
     names_holder,
+    states_publication,
     warm_figures,
     without_time_words,
 )
@@ -207,7 +209,8 @@ class QAService:
         present = asks_current(question) and year is None and doc is None
         key_facts = asks_key_facts(question)
         post = asked_post(question)
-        if not present and not key_facts and not post:
+        publication = asks_publication(question)
+        if not present and not key_facts and not post and not publication:
             return question, self.retrieve(question, n, doc, year, mode), read, None
         asked = without_time_words(question) if present else question
         pool = self.retrieve(asked, max(n, self.settings.candidates), doc, year, mode)
@@ -218,6 +221,12 @@ class QAService:
         if key_facts:
             # "According to the probation key facts, ...": the page's best line is read too.
             added = read_also(hits, next((h for h in pool if h.chunk.fact), None), read)
+            read, hits = read + (added is not hits), added
+        if publication and hits:
+            # "When was the London CRC report published?": the note saying so ("The report is available
+            # ... on 21 August 2019") shares few words with the question; the top report's is read too.
+            note = next((h for h in pool[read:] if h.chunk.doc == hits[0].chunk.doc and states_publication(h.chunk.text)), None)
+            added = read_also(hits, note, read)
             read, hits = read + (added is not hits), added
         if post:
             # "Who was the Chief Inspector in 2017?": the passages read may all name other holders

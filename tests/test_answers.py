@@ -1039,3 +1039,11 @@ def test_who_said_a_quote_is_answered_by_its_lead_in(service):
     span = resp.answer_span
     original = service.documents[span.doc].text[span.start:span.end]
     assert "Justin Russell said" in original and "committed and hard-working" in original
+
+
+def test_when_a_report_was_published_is_read_from_its_own_note_saying_so(service):
+    # "1. The report is available at on 21 August 2019 00.01." shares few words with the question;
+    # without it the best sentence was "London CRC supervised 28,819 individuals as of March 2019".
+    resp = service.ask("When was the London CRC report published?")
+    assert resp.answer == "21 August 2019"
+    assert resp.citations[resp.answer_citation - 1].doc == "003_97cfb1dd66e4e149.txt"
