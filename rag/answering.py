@@ -1150,6 +1150,8 @@ def _value_score(
             score -= FRAGMENT_PENALTY
         if place and _after_place_word(sentence, value):
             score += PLACE_BONUS
+        elif person and _after_place_word(sentence, value):
+            score -= PLACE_BONUS  # "Who is responsible ...?" is not answered by "across England and Wales"
         if items_asked:
             # "Which two CRCs ...?" -> "Wales and Durham", not "Wales".
             items = len(re.split(r",\s*(?:and\s+)?|\s+and\s+", value[2]))

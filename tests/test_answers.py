@@ -1047,3 +1047,8 @@ def test_when_a_report_was_published_is_read_from_its_own_note_saying_so(service
     resp = service.ask("When was the London CRC report published?")
     assert resp.answer == "21 August 2019"
     assert resp.citations[resp.answer_citation - 1].doc == "003_97cfb1dd66e4e149.txt"
+
+
+def test_who_is_not_answered_by_a_place():
+    text = "HM Prison and Probation Service has overall responsibility for NPS recruitment across England and Wales."
+    assert _answer_from(text, "Who is responsible for NPS recruitment?") == "HM Prison and Probation Service"
