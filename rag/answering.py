@@ -1243,7 +1243,7 @@ def extract_answer(
         figure_weights = {t: w for t, w in figure_weights.items() if t in last} or figure_weights
     subset_total = kind == "count" and not _ASKS_TOTAL.search(question)
     asks_holding = kind == "count" and bool(_ASKS_HOLDING.search(question))
-    asks_publication = kind == "date" and bool(_PUBLICATION.search(question))
+    publication_asked = kind == "date" and bool(_PUBLICATION.search(question))  # as asks_publication()
     asks_source = kind == "name" and bool(_ASKS_SOURCE.search(question))
     asked_side = "end" if _ASKS_END.search(question) else "start" if _ASKS_START.search(question) else None
     asks_period = kind == "date" and bool(_ASKS_PERIOD.search(question))
@@ -1361,7 +1361,7 @@ def extract_answer(
             focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) or (
                 head is not None and _counts_by_ellipsis(sentence, value, head)) else 0.0
             # "When was the report published?" is answered by "The report is available ... on 29 April 2025".
-            if asks_publication and _PUBLICATION.search(sentence):
+            if publication_asked and _PUBLICATION.search(sentence):
                 focus_bonus += PUBLICATION_BONUS
             if asks_source and _REFERENCE.search(sentence):
                 focus_bonus += SOURCE_BONUS

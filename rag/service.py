@@ -218,22 +218,23 @@ class QAService:
         latest_doc = None
         # Each passage added is read on top of the usual ones; one already among them adds nothing
         # (read_also and with_latest then return the very list they were given).
+        def read_too(extra: Hit | None) -> None:
+            nonlocal hits, read
+            added = read_also(hits, extra, read)
+            read, hits = read + (added is not hits), added
+
         if key_facts:
             # "According to the probation key facts, ...": the page's best line is read too.
-            added = read_also(hits, next((h for h in pool if h.chunk.fact), None), read)
-            read, hits = read + (added is not hits), added
+            read_too(next((h for h in pool if h.chunk.fact), None))
         if publication and hits:
             # "When was the London CRC report published?": the note saying so ("The report is available
             # ... on 21 August 2019") shares few words with the question; the top report's is read too.
-            note = next((h for h in pool[read:] if h.chunk.doc == hits[0].chunk.doc and states_publication(h.chunk.text)), None)
-            added = read_also(hits, note, read)
-            read, hits = read + (added is not hits), added
+            top = hits[0].chunk.doc
+            read_too(next((h for h in pool[read:] if h.chunk.doc == top and states_publication(h.chunk.text)), None))
         if post:
             # "Who was the Chief Inspector in 2017?": the passages read may all name other holders
             # of the post; the best-ranked other passage naming a person with it is read too.
-            holder = next((h for h in pool[read:] if names_holder(h.chunk.text, post, self.common_words)), None)
-            added = read_also(hits, holder, read)
-            read, hits = read + (added is not hits), added
+            read_too(next((h for h in pool[read:] if names_holder(h.chunk.text, post, self.common_words)), None))
         if present:
             added, latest_doc = with_latest(hits, pool, self.doc_dates, read)
             read, hits = read + (added is not hits), added
