@@ -699,6 +699,11 @@ _PRONOUN_AFTER = re.compile(
 # "Who said staff across the NPS are committed?" is answered by the "Mr Russell said:" before the quote.
 _ASKS_SPEAKER = re.compile(r"(?i)^\s*who\s+(?:said|says|told|stated|commented|warned|added|argued|explained|urged|called)\b")
 _QUOTE_LEAD = re.compile(r"(?i)\b(?:said|says|added|continued|commented|warned|explained|stated)\s*:\s*[“\"]?\s*$")
+# The four-point scale: "How many CRCs were rated Good?" is not answered by "five rated 'Inadequate'".
+_RATINGS = r"(Outstanding|Good|Requires improvement|Inadequate)"
+_RATING_ASKED = re.compile(rf"(?i)\b(?:rated|rating(?:\s+of)?|graded|as)\s+(?:as\s+)?['‘\"“]?{_RATINGS}\b|(?<!^)(?<![.?!]\s)\b(?-i:{_RATINGS})\b")
+_RATING_LABEL = re.compile(rf"(?i)['‘\"“]{_RATINGS}['’\"”]")
+OTHER_RATING_PENALTY = 0.3
 _ASKS_EXACT = re.compile(r"(?i)\b(?:exact(?:ly)?|precise(?:ly)?)\b")
 _HEDGE_BEFORE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|under|almost|nearly|around|about|roughly"
                            r"|approximately|some|just over|just under|up to)\s+$")
@@ -1251,6 +1256,8 @@ def extract_answer(
     asks_range = kind in ("count", "number", "percent", "money") and bool(_ASKS_RANGE.search(question))
     asks_year = bool(re.search(r"(?i)\byears?\b", question))
     asks_exact = kind in FIGURE_KINDS and bool(_ASKS_EXACT.search(question))
+    rating_asked = ((m.group(1) or m.group(2)).lower() if kind != "rating" and (m := _RATING_ASKED.search(question))
+                    else None)
     asks_speaker = kind == "name" and bool(_ASKS_SPEAKER.search(question))
     baseline_asked = bool(_ASKS_BASELINE.search(question))
     best = None
@@ -1349,6 +1356,9 @@ def extract_answer(
                 shape_penalty += RANGE_END_PENALTY
             if place and not _after_place_word(sentence, value) and _names_a_body(value[2]):
                 shape_penalty += PLACE_PENALTY  # "HM Prison and Probation Service has ..." names no place
+            if rating_asked and (named := {m.group(1).lower() for m in _RATING_LABEL.finditer(sentence)}) \
+                    and rating_asked not in named:
+                shape_penalty += OTHER_RATING_PENALTY  # "five rated 'Inadequate'" for "how many rated Good?"
             if asks_range and not _RANGE_VALUE.search(value[2]):
                 shape_penalty += RANGE_PENALTY
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):

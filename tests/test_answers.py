@@ -1052,3 +1052,9 @@ def test_when_a_report_was_published_is_read_from_its_own_note_saying_so(service
 def test_who_is_not_answered_by_a_place():
     text = "HM Prison and Probation Service has overall responsibility for NPS recruitment across England and Wales."
     assert _answer_from(text, "Who is responsible for NPS recruitment?") == "HM Prison and Probation Service"
+
+
+def test_a_count_for_one_rating_is_not_answered_by_another_ratings_count(service):
+    # The 2019/20 release's best sentence for this counts the services rated 'Inadequate'.
+    resp = service.ask("How many CRC services were rated Good in 2019/20?")
+    assert resp.answer != "five" and "‘Good’" in resp.answer_sentence
