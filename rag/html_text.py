@@ -12,11 +12,17 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-SKIP_TAGS = frozenset({"title", "script", "style", "noscript", "template", "svg", "nav", "footer", "aside", "form", "button", "iframe", "head", "object", "canvas", "select", "textarea", "dialog"})
-SKIP_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
+SKIP_TAGS = frozenset({"title", "script", "style", "noscript", "template", "svg", "nav", "footer", "form", "button", "iframe", "head", "object", "canvas", "select", "textarea", "dialog"})
+SKIP_ROLES = frozenset({"navigation", "banner", "contentinfo", "search"})
+# An <aside> (role "complementary") is the site's sidebar outside the article, but inside it is
+# often a report's call-out box ("1 in 4 staff are agency workers"): that one is kept when it
+# states a figure and is mostly not links; "Related posts" lists are dropped as before.
+SIDEBAR_TAGS = frozenset({"aside"})
+SIDEBAR_ROLES = frozenset({"complementary"})
+MAX_SIDEBAR_LINK_SHARE = 0.5
 MAIN_TAGS = frozenset({"main", "article"})
 VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"})
-PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "dl", "section", "article", "main", "figure", "address", "hr", "details", "header", "fieldset"})
+PARAGRAPH_TAGS = frozenset({"p", "aside", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "dl", "section", "article", "main", "figure", "address", "hr", "details", "header", "fieldset"})
 LINE_TAGS = frozenset({"div", "li", "tr", "dt", "dd", "caption", "figcaption", "br", "summary"})
 CELL_TAGS = frozenset({"td", "th"})
 DATE_KEYS = ("article:published_time", "datepublished", "date", "dc.date", "dc.date.issued", "dcterms.issued", "dcterms.created")
@@ -77,6 +83,9 @@ class _MainTextParser(HTMLParser):
         self.ld_dates: list[str] = []
         self.main_times: list[str] = []  # <time datetime> in <main>/<article> beats one in the page's chrome
         self.other_times: list[str] = []
+        self.link_depth = 0
+        # For each open in-article sidebar: where its parts start, its text and link-text lengths, and whether it has a figure.
+        self.sidebars: list[list[int]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k.lower(): (v or "") for k, v in attrs}
@@ -103,8 +112,10 @@ class _MainTextParser(HTMLParser):
             elif tag == "hr":
                 self._emit(("break", PARAGRAPH))
             return
+        sidebar = tag in SIDEBAR_TAGS or a.get("role", "").lower() in SIDEBAR_ROLES
         skipped = (
             tag in SKIP_TAGS
+            or (sidebar and not self.main_depth)
             or (tag == "header" and not self.main_depth)  # the site's banner; an article's own header holds its title
             or a.get("role", "").lower() in SKIP_ROLES
             or "hidden" in a
@@ -117,6 +128,9 @@ class _MainTextParser(HTMLParser):
         self._block_break(tag)
         is_main = tag in MAIN_TAGS and not self.skip_depth and not skipped
         self.stack.append((tag, skipped, is_main))
+        if sidebar and not skipped and not self.skip_depth:
+            self.sidebars.append([len(self.stack), len(self.all_parts), len(self.main_parts), 0, 0, 0])
+        self.link_depth += tag == "a"
         self.skip_depth += skipped
         self.main_depth += is_main
         self.saw_main = self.saw_main or is_main
@@ -140,6 +154,10 @@ class _MainTextParser(HTMLParser):
         if self.h1_parts is not None:
             self.h1_parts.append(data)
         self._emit(("pre" if self.pre_depth else "text", data))
+        for record in self.sidebars:
+            record[3] += len(data.strip())
+            record[4] += len(data.strip()) if self.link_depth else 0
+            record[5] = record[5] or any(ch.isdigit() for ch in data)
 
     def _close(self, tag: str) -> None:
         """Pop elements up to and including the innermost open `tag` (closing any left open inside it)."""
@@ -150,6 +168,9 @@ class _MainTextParser(HTMLParser):
             self.skip_depth -= skipped
             self.main_depth -= is_main
             self.pre_depth -= open_tag == "pre"
+            self.link_depth -= open_tag == "a"
+            if self.sidebars and self.sidebars[-1][0] == len(self.stack) + 1:
+                self._settle_sidebar(self.sidebars.pop())
             if open_tag == "title":
                 self.in_title = False
             if open_tag == "script":
@@ -158,6 +179,17 @@ class _MainTextParser(HTMLParser):
                 self.h1, self.h1_parts = " ".join("".join(self.h1_parts).split()), None
             if open_tag == tag:
                 return
+
+    def _settle_sidebar(self, record: list[int]) -> None:
+        """Drop a closed in-article sidebar's text unless it is a call-out with a figure."""
+        _, all_at, main_at, chars, link_chars, has_figure = record
+        if has_figure and chars and link_chars <= MAX_SIDEBAR_LINK_SHARE * chars:
+            return
+        del self.all_parts[all_at:]
+        del self.main_parts[main_at:]
+        for outer in self.sidebars:  # an enclosing sidebar no longer holds that text
+            outer[3] -= chars
+            outer[4] -= link_chars
 
     def _block_break(self, tag: str) -> None:
         if tag in PARAGRAPH_TAGS:

@@ -192,6 +192,17 @@ def test_html_keeps_only_the_main_text_in_order_with_paragraph_breaks():
         assert chrome not in doc.text
 
 
+def test_html_keeps_an_article_call_out_box_with_a_figure_but_not_the_site_sidebar():
+    page = (
+        "<body><aside>Site sidebar 2024 archive</aside><main><p>Staffing was reviewed.</p>"
+        "<aside class='callout'>Around 1 in 4 staff were agency workers</aside>"
+        "<aside><h2>Related</h2><a href='/a'>Report 2018</a> <a href='/b'>Report 2019</a></aside>"
+        "<p>The report ends here.</p></main></body>"
+    )
+    doc = read_document("page.html", page.encode())
+    assert doc.text == "Staffing was reviewed.\n\nAround 1 in 4 staff were agency workers\n\nThe report ends here."
+
+
 def test_html_without_main_keeps_the_body_minus_navigation():
     page = "<body><nav>Menu</nav><div>The first paragraph of the report text.</div><p>A second one here.</p><footer>Foot</footer></body>"
     doc = read_document("page.htm", page.encode())
