@@ -929,6 +929,25 @@ KEY_FACTS_BONUS = 0.4
 PLACE_PENALTY = 0.2
 
 
+# A place the question confines itself to: "in London and the South East", "the North West region".
+_PLACE_NAME = r"[A-Z][a-z]+(?:[\s-]+(?:and\s+(?:the\s+)?)?[A-Z][a-z]+)*"
+_IN_PLACE = re.compile(rf"\b(?:in|across|within|from|for)\s+(?:the\s+)?({_PLACE_NAME})")
+_PLACE_OF = re.compile(rf"\b({_PLACE_NAME})\s+(?:regions?|areas?|divisions?|count(?:y|ies)|cit(?:y|ies)|boroughs?)\b")
+_NATIONWIDE = frozenset({"England", "Wales", "Britain", "Great", "United", "Kingdom"})
+
+
+def asked_places(question: str, common_words: frozenset[str]) -> frozenset[str]:
+    """The places a question is confined to, as lower-case tokens: 'london' of 'How many of the
+    vacancies were in London?'. A proper name is a place here when the library never writes it in
+    lower case (so not 'Probation', 'Inspection') or it is a compass word; months and England and
+    Wales, the reports' own scope, do not narrow a question."""
+    names = {w for rx in (_IN_PLACE, _PLACE_OF) for m in rx.finditer(question)
+             for w in re.findall(r"[A-Z][a-z]+", m.group(1))}
+    return frozenset(t for w in names
+                     if (w in _COMPASS_WORDS or w.lower() not in common_words)
+                     and w not in _NATIONWIDE and not re.fullmatch(_MONTH_ABBR, w) for t in tokenize(w))
+
+
 def _after_place_word(sentence: str, value: tuple[int, int, str]) -> bool:
     return bool(_AT_PLACE.search(sentence[max(0, value[0] - 20): value[0]]))
 
@@ -1381,14 +1400,15 @@ def extract_answer(
                      + (RECENCY_BONUS if hit.chunk.doc == latest_doc else 0.0)
                      + (KEY_FACTS_BONUS if key_facts_asked and hit.chunk.fact else 0.0))
             if best is None or score > best[0]:
-                best = (score, hit.rank, s, e, value, names_focus, token_set(text) | header_tokens)
+                best = (score, hit.rank, s, e, value, names_focus, token_set(text) | header_tokens,
+                        sent_tokens | before | header_tokens)
     # When the best passage never names the thing asked about ("How many women ...?" answered
     # from "262,347 offenders supervised"), its figure counts something else: no answer beats
     # a wrong one. (A weaker passage that does name it is no better evidence: on the dev split,
     # falling back to it answered those questions wrongly instead.)
     if best is None or best[0] < threshold or not best[5]:
         return Extracted(None, None, None, None, None, None, None, kind, round(best[0], 4) if best else 0.0)
-    score, rank, s, e, (vs, ve, vtext), _, _ = best
+    score, rank, s, e, (vs, ve, vtext), _, _, near_tokens = best
     sentence = hits[rank - 1].chunk.text[s:e]
     # A veto, not a penalty: as a penalty the selector fell back on other years' figures (dev).
     # A label the question quotes ("rated 'Inadequate'") must be in the answer's passage:
@@ -1396,7 +1416,12 @@ def extract_answer(
     # lost answers whose label is in a table's caption, not their row).
     quoted_missing = any(not (terms & best[6]) for terms in quoted_terms(question))
     said_when = (doc_years or {}).get(hits[rank - 1].chunk.doc)
-    if (names_other_period(question, sentence) or (post_holder and not _looks_like_person(vtext, common_words))
+    # "How many of the vacancies were in London?" is not answered by "615 vacancies across the NPS":
+    # a national figure is no figure for a place that neither its sentence, the one before nor
+    # the report's title names (a veto: the figure is the right kind, only its scope is wider).
+    places = asked_places(question, common_words)
+    outside_place = bool(places) and not places & near_tokens
+    if (outside_place or names_other_period(question, sentence) or (post_holder and not _looks_like_person(vtext, common_words))
             or quoted_missing or _dated_otherwise(sentence, asked_years, said_when)):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))

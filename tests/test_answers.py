@@ -268,6 +268,20 @@ def test_a_passage_that_never_names_the_thing_counted_gives_no_count():
     assert _answer_from(text, "On what date were the offenders counted?") == "30 June 2017"
 
 
+def test_a_national_figure_is_no_answer_for_a_place_its_sentence_does_not_name():
+    text = ("At the time of this inspection, there were 615 probation officer vacancies across the NPS. "
+            "In London and the South East there were 180 vacancies.")
+    common = frozenset({"probation", "inspection", "service", "national"})
+    assert _answer_from(text, "How many probation officer vacancies were there across the NPS?", common) == "615"
+    assert _answer_from(text, "How many vacancies were there in the South East region?", common) == "180"
+    national = text.split(" In London")[0]
+    assert _answer_from(national, "How many of the vacancies were in London?", common) is None
+    assert _answer_from(national, "How many vacancies were there in the North West region?", common) is None
+    # England and Wales is the reports' own scope, and a word also written in lower case is no place.
+    assert _answer_from(national, "How many vacancies were there in England and Wales?", common) == "615"
+    assert _answer_from(national, "How many vacancies were there across the National Probation Service?", common) == "615"
+
+
 def test_a_figure_dated_to_another_financial_year_or_cohort_is_no_answer():
     recalls = "Statistics show there were 22,412 recalls during the financial year 2015/2016."
     assert _answer_from(recalls, "How many recalls were there in 2016/2017?") is None
