@@ -959,6 +959,15 @@ def _names_a_body(name: str) -> bool:
     return any(w in _ORG_WORDS or (w.isupper() and len(w) > 1) for w in words)
 
 
+# "How many approved premises did inspectors visit?" asks what someone did; "There are just over
+# 100 hostels" or "Eleven hostels are run by independent providers" says what exists, no answer to it.
+_INSPECTING = r"(?:visit|examine|inspect|interview|review|assess|survey|sample|observe|speak|talk|meet|read|look\s+at|see|audit)"
+_ASKS_DONE = re.compile(rf"(?i)\bhow many\b[^?]*\b(?:did|do|does|will)\s+(?:[\w’'-]+\s+){{1,5}}?(?:actually\s+)?{_INSPECTING}\b")
+_DONE = re.compile(r"(?i)\b(?:visit|examin|inspect|interview|review|assess|survey|sampl|observ|spoke|speak|talk|met\b|meet"
+                   r"|read\b|look|saw\b|seen\b|see\b|audit|undert[ao]ok|carri|conduct|case\s+files?)")
+INACTION_PENALTY = 0.5
+
+
 _FOCUSED_KINDS = ("count", "number", "percent", "money")
 # How reports say when they come out; a date question about that is answered by such a sentence.
 _PUBLICATION = re.compile(r"(?i)\b(?:publish\w*|publication|released?|launch\w*|(?:is|was|will be) available)\b")
@@ -1266,6 +1275,7 @@ def extract_answer(
         last = set(tokenize(asked_part))
         figure_weights = {t: w for t, w in figure_weights.items() if t in last} or figure_weights
     subset_total = kind == "count" and not _ASKS_TOTAL.search(question)
+    asks_done = kind in ("count", "number") and bool(_ASKS_DONE.search(asked_part))
     asks_holding = kind == "count" and bool(_ASKS_HOLDING.search(question))
     publication_asked = kind == "date" and bool(_PUBLICATION.search(question))  # as asks_publication()
     asks_source = kind == "name" and bool(_ASKS_SOURCE.search(question))
@@ -1378,6 +1388,8 @@ def extract_answer(
             if rating_asked and (named := {m.group(1).lower() for m in _RATING_LABEL.finditer(sentence)}) \
                     and rating_asked not in named:
                 shape_penalty += OTHER_RATING_PENALTY  # "five rated 'Inadequate'" for "how many rated Good?"
+            if asks_done and not _DONE.search(sentence):
+                shape_penalty += INACTION_PENALTY
             if asks_range and not _RANGE_VALUE.search(value[2]):
                 shape_penalty += RANGE_PENALTY
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):

@@ -282,6 +282,16 @@ def test_a_national_figure_is_no_answer_for_a_place_its_sentence_does_not_name()
     assert _answer_from(national, "How many vacancies were there across the National Probation Service?", common) == "615"
 
 
+def test_how_many_did_inspectors_visit_is_not_answered_by_how_many_exist():
+    exist = "There are just over 100 hostels (approved premises) in England and Wales, and almost 2,300 beds."
+    assert _answer_from(exist, "How many approved premises are there in England and Wales?") == "100"
+    # The same figure is far weaker evidence for what inspectors did than for what they found.
+    found = _confidence(exist, "How many approved premises did inspectors find?")
+    assert _confidence(exist, "How many approved premises did inspectors visit?") < found - 0.4
+    visited = exist + " In our inspection we visited 12 approved premises across the country."
+    assert _answer_from(visited, "How many approved premises did inspectors visit?") == "12"
+
+
 def test_a_figure_dated_to_another_financial_year_or_cohort_is_no_answer():
     recalls = "Statistics show there were 22,412 recalls during the financial year 2015/2016."
     assert _answer_from(recalls, "How many recalls were there in 2016/2017?") is None
