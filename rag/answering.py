@@ -347,6 +347,17 @@ def names_other_period(question: str, sentence: str) -> bool:
     )
 
 
+def dated_by_calendar_year(question: str, sentence: str) -> bool:
+    """Whether a figure asked for a financial year comes from a sentence that dates by a calendar
+    year of it: "Since 2014, the number ... has risen from 429 to 517" gives no figure for 2014/2015.
+    A month of the year ("between September 2019 and March 2020") may lie within it."""
+    asked = [p for p in periods_in(question) if p[0] == "year"]
+    if not asked or periods_in(sentence):
+        return False
+    bare = years_in(re.sub(rf"\b{_MONTH_ABBR}\s+(?:19|20)\d\d\b", " ", sentence))  # "September 2019" is within 2019/20
+    return any(bare & {p[1] // 12, p[2] // 12} for p in asked)
+
+
 @lru_cache(maxsize=20_000)
 def _years_in(text: str) -> frozenset[int]:
     years: set[int] = set()
@@ -1433,7 +1444,8 @@ def extract_answer(
     # the report's title names (a veto: the figure is the right kind, only its scope is wider).
     places = asked_places(question, common_words)
     outside_place = bool(places) and not places & near_tokens
-    if (outside_place or names_other_period(question, sentence) or (post_holder and not _looks_like_person(vtext, common_words))
+    calendar_year = kind in _FOCUSED_KINDS and dated_by_calendar_year(asked_part, sentence)
+    if (outside_place or calendar_year or names_other_period(question, sentence) or (post_holder and not _looks_like_person(vtext, common_words))
             or quoted_missing or _dated_otherwise(sentence, asked_years, said_when)):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))

@@ -302,6 +302,15 @@ def test_a_figure_dated_to_another_financial_year_or_cohort_is_no_answer():
     assert _answer_from(cohort, "What was the CRC reoffending rate for the Oct–Dec 2015 cohort?") == "43.9%"
 
 
+def test_a_figure_dated_by_a_calendar_year_is_no_answer_for_a_financial_year():
+    since = "Since 2014, the number of people charged with a serious further offence has risen from 429 to 517."
+    assert _answer_from(since, "How many people were charged with a serious further offence in 2014/2015?") is None
+    assert _answer_from(since, "How many people were charged with a serious further offence?") == "517"
+    # A month of the financial year lies within it.
+    months = "Between September 2019 and March 2020, the Inspectorate completed 10 inspections of CRCs."
+    assert _answer_from(months, "How many CRC inspections were completed in 2019/20?") == "10"
+
+
 def test_periods_are_financial_years_and_month_ranges_however_written():
     assert periods_in("in 2015/16") == periods_in("in 2015-2016") == periods_in("in 2015/2016")
     assert periods_in("the Oct–Dec 2015 cohort") == periods_in("October 2015 – December 2015")
