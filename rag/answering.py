@@ -715,6 +715,7 @@ _RATINGS = r"(Outstanding|Good|Requires improvement|Inadequate)"
 _RATING_ASKED = re.compile(rf"(?i)\b(?:rated|rating(?:\s+of)?|graded|as)\s+(?:as\s+)?['‘\"“]?{_RATINGS}\b|(?<!^)(?<![.?!]\s)\b(?-i:{_RATINGS})\b")
 _RATING_LABEL = re.compile(rf"(?i)['‘\"“]{_RATINGS}['’\"”]")
 OTHER_RATING_PENALTY = 0.3
+RATING_BONUS = 0.1
 _ASKS_EXACT = re.compile(r"(?i)\b(?:exact(?:ly)?|precise(?:ly)?)\b")
 _HEDGE_BEFORE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|under|almost|nearly|around|about|roughly"
                            r"|approximately|some|just over|just under|up to)\s+$")
@@ -977,6 +978,13 @@ _ASKS_DONE = re.compile(rf"(?i)\bhow many\b[^?]*\b(?:did|do|does|will)\s+(?:[\w�
 _DONE = re.compile(r"(?i)\b(?:visit|examin|inspect|interview|review|assess|survey|sampl|observ|spoke|speak|talk|met\b|meet"
                    r"|read\b|look|saw\b|seen\b|see\b|audit|undert[ao]ok|carri|conduct|case\s+files?)")
 INACTION_PENALTY = 0.5
+
+
+# "three probation services improving their overall rating to 'good'" counts the services that
+# changed, not those rated good: no answer to "how many were rated Good?".
+_MOVED = r"(?:improv\w*|worsen\w*|deteriorat\w*|r[io]s\w*|fell|fall\w*|increas\w*|decreas\w*|declin\w*|dropp\w*|chang\w*|mov(?:ed|ing))"
+_COUNT_MOVED = re.compile(rf"(?i)^\s*(?:[\w’'-]+\s+){{0,3}}?{_MOVED}\b")
+_ASKS_MOVED = re.compile(rf"(?i)\b{_MOVED}\b")
 
 
 _FOCUSED_KINDS = ("count", "number", "percent", "money")
@@ -1287,6 +1295,7 @@ def extract_answer(
         figure_weights = {t: w for t, w in figure_weights.items() if t in last} or figure_weights
     subset_total = kind == "count" and not _ASKS_TOTAL.search(question)
     asks_done = kind in ("count", "number") and bool(_ASKS_DONE.search(asked_part))
+    asks_moved = asks_change or bool(_ASKS_MOVED.search(asked_part))
     asks_holding = kind == "count" and bool(_ASKS_HOLDING.search(question))
     publication_asked = kind == "date" and bool(_PUBLICATION.search(question))  # as asks_publication()
     asks_source = kind == "name" and bool(_ASKS_SOURCE.search(question))
@@ -1396,11 +1405,16 @@ def extract_answer(
                 shape_penalty += RANGE_END_PENALTY
             if place and not _after_place_word(sentence, value) and _names_a_body(value[2]):
                 shape_penalty += PLACE_PENALTY  # "HM Prison and Probation Service has ..." names no place
-            if rating_asked and (named := {m.group(1).lower() for m in _RATING_LABEL.finditer(sentence)}) \
-                    and rating_asked not in named:
-                shape_penalty += OTHER_RATING_PENALTY  # "five rated 'Inadequate'" for "how many rated Good?"
+            rating_bonus = 0.0
+            if rating_asked and (named := {m.group(1).lower() for m in _RATING_LABEL.finditer(sentence)}):
+                if rating_asked not in named:
+                    shape_penalty += OTHER_RATING_PENALTY  # "five rated 'Inadequate'" for "how many rated Good?"
+                else:
+                    rating_bonus = RATING_BONUS  # "• four probation services as 'Good'" over its list's lead-in
             if asks_done and not _DONE.search(sentence):
                 shape_penalty += INACTION_PENALTY
+            if kind == "count" and not asks_moved and _COUNT_MOVED.match(sentence[value[1]:]):
+                shape_penalty += CHANGE_PENALTY
             if asks_range and not _RANGE_VALUE.search(value[2]):
                 shape_penalty += RANGE_PENALTY
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):
@@ -1418,7 +1432,8 @@ def extract_answer(
             if asks_source and _REFERENCE.search(sentence):
                 focus_bonus += SOURCE_BONUS
             semantic = sentence_similarity(hit.chunk.id, quote_s, e) if sentence_similarity else 0.0
-            score = (0.2 * sentence_cov + 0.45 * context_cov + 0.35 * passage_cov + focus_bonus + semantic_weight * semantic
+            score = (0.2 * sentence_cov + 0.45 * context_cov + 0.35 * passage_cov + focus_bonus + rating_bonus
+                     + semantic_weight * semantic
                      - 0.02 * (hit.rank - 1) - year_penalty - fallback_penalty - shape_penalty
                      + (RECENCY_BONUS if hit.chunk.doc == latest_doc else 0.0)
                      + (KEY_FACTS_BONUS if key_facts_asked and hit.chunk.fact else 0.0))

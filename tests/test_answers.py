@@ -1091,3 +1091,13 @@ def test_a_count_for_one_rating_is_not_answered_by_another_ratings_count(service
     # The 2019/20 release's best sentence for this counts the services rated 'Inadequate'.
     resp = service.ask("How many CRC services were rated Good in 2019/20?")
     assert resp.answer != "five" and "‘Good’" in resp.answer_sentence
+
+
+def test_a_count_for_a_rating_is_its_list_item_not_the_lead_in_or_a_count_of_improvers():
+    text = ("For the ten services the Inspectorate was able to complete and give an overall score, it rated:\n"
+            "• zero probation services as ‘Outstanding’\n"
+            "• four probation services as ‘Good’ (three CRCs and one NPS)\n"
+            "• six probation services as ‘Requires improvement’.\n"
+            "Encouragingly, three probation services improved their overall rating to ‘good’ this year.")
+    assert _answer_from(text, "How many probation services received an overall 'Good' rating?") == "four"
+    assert _answer_from(text, "How many probation services improved their overall rating to 'Good'?") == "three"
