@@ -987,6 +987,18 @@ _COUNT_MOVED = re.compile(rf"(?i)^\s*(?:[\w’'-]+\s+){{0,3}}?{_MOVED}\b")
 _ASKS_MOVED = re.compile(rf"(?i)\b{_MOVED}\b")
 
 
+# A table's caption and column headings say what its rows count: "Figure 35: Serious further
+# offence reviews ..." / "2016/2017 517 268,062 0.19%". A row is read with them, as a list item
+# is read with its lead-in.
+_CAPTION = re.compile(r"^\s*(?:Figure|Table|Chart)\s+\d+[a-z]?\s*[:.–-]")
+
+
+def is_table_row(sentence: str) -> bool:
+    """Mostly figures: at least half its words hold a digit."""
+    words = sentence.split()
+    return len(words) >= 2 and 2 * sum(any(ch.isdigit() for ch in w) for w in words) >= len(words)
+
+
 _FOCUSED_KINDS = ("count", "number", "percent", "money")
 # How reports say when they come out; a date question about that is answered by such a sentence.
 _PUBLICATION = re.compile(r"(?i)\b(?:publish\w*|publication|released?|launch\w*|(?:is|was|will be) available)\b")
@@ -1330,6 +1342,7 @@ def extract_answer(
                        # "How much extra money ...?" measures money, which a "£" already says.
                        or (kind == "money" and focus <= _MONEY_WORDS))
         prev_tokens: frozenset[str] = frozenset()
+        table_tokens: frozenset[str] = frozenset()  # the caption and headings of the table being read
         lead_tokens: frozenset[str] = frozenset()
         speaker: int | None = None  # where the last "X said:" of the passage starts
         for s, e in split_sentences(text):
@@ -1338,6 +1351,15 @@ def extract_answer(
             if speaking.get(hit.chunk.doc) and _FIRST_PERSON.search(sentence):
                 sent_tokens |= speaking[hit.chunk.doc]
             before, prev_tokens = prev_tokens, sent_tokens
+            row_heading: frozenset[str] = frozenset()
+            if _CAPTION.match(sentence):
+                table_tokens = sent_tokens
+            elif is_table_row(sentence):
+                row_heading = table_tokens  # the row means nothing without them
+            elif table_tokens and len(sentence.split()) <= 15 and not sentence.rstrip().endswith("."):
+                table_tokens = table_tokens | sent_tokens  # a column heading
+            else:
+                table_tokens = frozenset()  # prose again
             # A list item is about what its lead-in says ("it rated: • zero services as 'Outstanding'").
             item = bool(_BULLET.match(sentence))
             if item:
@@ -1382,10 +1404,10 @@ def extract_answer(
                 fallback_penalty = 0.1
             if not values:
                 continue
-            sentence_cov = _coverage(terms, weights, sent_tokens, header_tokens)
+            sentence_cov = _coverage(terms, weights, sent_tokens | row_heading, header_tokens)
             # The sentence before often carries the subject the answer refers back to
             # ("The target is 10 working days. ... 43 per cent were completed in this timescale").
-            context_cov = _coverage(terms, weights, sent_tokens, before, header_tokens)
+            context_cov = _coverage(terms, weights, sent_tokens | row_heading, before, header_tokens)
             sentence_terms = (None if figure_weights is None
                               else figure_terms(sentence, figure_weights, min(c[0] for c in values)))
             value = max(

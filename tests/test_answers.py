@@ -1101,3 +1101,17 @@ def test_a_count_for_a_rating_is_its_list_item_not_the_lead_in_or_a_count_of_imp
             "Encouragingly, three probation services improved their overall rating to ‘good’ this year.")
     assert _answer_from(text, "How many probation services received an overall 'Good' rating?") == "four"
     assert _answer_from(text, "How many probation services improved their overall rating to 'Good'?") == "three"
+
+
+def test_a_table_row_is_read_with_its_caption_and_column_headings():
+    text = ("Over 40,000 more individuals are now under probation supervision on release.\n\n"
+            "Figure 35: Serious further offence reviews, England and Wales\n\n"
+            "Serious further offence reviews\n\nCaseload (end of financial year)\n\n"
+            "2015/2016 507 251,170\n\n2016/2017 517 268,062\n\n"
+            "Serious further offence reviews follow a common format.")
+    found = _found(text, "How many serious further offence reviews were there in 2016/2017?")
+    assert found.answer == "517"
+    # Without the caption, the bare row says nothing of what it counts.
+    bare = _found(text.replace("Figure 35: Serious further offence reviews, England and Wales\n\n", "").replace(
+        "Serious further offence reviews\n\n", ""), "How many serious further offence reviews were there in 2016/2017?")
+    assert bare.confidence < found.confidence
