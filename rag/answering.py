@@ -1342,6 +1342,7 @@ def extract_answer(
                        # "How much extra money ...?" measures money, which a "£" already says.
                        or (kind == "money" and focus <= _MONEY_WORDS))
         prev_tokens: frozenset[str] = frozenset()
+        lead_text = ""
         table_tokens: frozenset[str] = frozenset()  # the caption and headings of the table being read
         lead_tokens: frozenset[str] = frozenset()
         speaker: int | None = None  # where the last "X said:" of the passage starts
@@ -1364,10 +1365,12 @@ def extract_answer(
             item = bool(_BULLET.match(sentence))
             if item:
                 before = before | lead_tokens
+            rated_as = f"{lead_text} {sentence}" if item else sentence  # "• South Yorkshire CRC" is rated 'Good' by its lead-in
             if sentence.rstrip().endswith(":"):
                 lead_tokens = lead_tokens | sent_tokens if item else sent_tokens  # a sub-list's lead-in
+                lead_text = f"{lead_text} {sentence}" if item else sentence
             elif not item:
-                lead_tokens = frozenset()
+                lead_tokens, lead_text = frozenset(), ""
             values = [c for c in candidates(sentence, kind, question_words, common_words)
                       if c[2].lower() not in question_values and not (kind == "name" and _echoes(c[2], question_words))]
             if hit.chunk.fact and s == 0 and kind == "count" and not values:
@@ -1428,7 +1431,7 @@ def extract_answer(
             if place and not _after_place_word(sentence, value) and _names_a_body(value[2]):
                 shape_penalty += PLACE_PENALTY  # "HM Prison and Probation Service has ..." names no place
             rating_bonus = 0.0
-            if rating_asked and (named := {m.group(1).lower() for m in _RATING_LABEL.finditer(sentence)}):
+            if rating_asked and (named := {m.group(1).lower() for m in _RATING_LABEL.finditer(rated_as)}):
                 if rating_asked not in named:
                     shape_penalty += OTHER_RATING_PENALTY  # "five rated 'Inadequate'" for "how many rated Good?"
                 else:

@@ -1115,3 +1115,14 @@ def test_a_table_row_is_read_with_its_caption_and_column_headings():
     bare = _found(text.replace("Figure 35: Serious further offence reviews, England and Wales\n\n", "").replace(
         "Serious further offence reviews\n\n", ""), "How many serious further offence reviews were there in 2016/2017?")
     assert bare.confidence < found.confidence
+
+
+def test_a_list_item_is_rated_by_its_lead_in():
+    text = ("Nine inspection ratings by area:\n"
+            "• Four probation services as ‘Good’ (three CRCs and one NPS):\n"
+            "• Durham Tees Valley CRC\n• South Yorkshire CRC\n"
+            "• Six probation services as ‘Requires improvement’ (all CRCs):\n"
+            "• Merseyside\n• West Yorkshire.\n\n"
+            "Due to Covid-19, the inspection of North Yorkshire CRC is incomplete, and an overall rating was not given.")
+    assert _answer_from(text, "Which Yorkshire CRC was rated 'Good' overall?") == "South Yorkshire CRC"
+    assert _answer_from(text, "Which Yorkshire area was rated 'Requires improvement' overall?") == "West Yorkshire"
