@@ -1236,6 +1236,7 @@ def extract_answer(
     common_words: frozenset[str] = frozenset(),
     latest_doc: str | None = None,
     abbreviations: dict[str, frozenset[str]] | None = None,
+    years_before: Callable[[int], frozenset[int]] | None = None,
 ) -> Extracted:
     kind = question_kind(question)
     if kind == "expansion":
@@ -1334,6 +1335,10 @@ def extract_answer(
         if asked_years:
             doc_year = (doc_years or {}).get(hit.chunk.doc)
             known = years_in(text) | years_in(header) | ({doc_year} if doc_year else set())
+            if not asked_years & known and years_before is not None:
+                # "In June 2014, 35 probation trusts were replaced ..." in the passage before sets
+                # the scene for "Probation supervision was extended ... (over 40,000 people each year)".
+                known |= years_before(hit.chunk.id)
             if not asked_years & known:
                 year_penalty = 1.0
         # A key-facts label names what a share measures, not its base ("72% Sufficient planning ..." of cases).

@@ -1126,3 +1126,14 @@ def test_a_list_item_is_rated_by_its_lead_in():
             "Due to Covid-19, the inspection of North Yorkshire CRC is incomplete, and an overall rating was not given.")
     assert _answer_from(text, "Which Yorkshire CRC was rated 'Good' overall?") == "South Yorkshire CRC"
     assert _answer_from(text, "Which Yorkshire area was rated 'Requires improvement' overall?") == "West Yorkshire"
+
+
+def test_the_passage_before_can_date_what_a_passage_describes():
+    text = "Probation supervision was extended for the first time to offenders released from short sentences (over 40,000 people each year)."
+    hits = [Hit(Chunk(7, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
+    bm25 = BM25.build([text, "Probation services in England.", "Inspections of youth offending."])
+    question = "How many people a year were brought under probation supervision by the 2014 reforms?"
+    undated = extract_answer(question, hits, bm25, {}, 0.0)
+    dated = extract_answer(question, hits, bm25, {}, 0.0, years_before=lambda chunk_id: frozenset({2014} if chunk_id == 7 else ()))
+    assert dated.answer == "40,000"
+    assert dated.confidence - undated.confidence == pytest.approx(1.0)  # the other-year penalty is lifted
