@@ -171,6 +171,8 @@ _CHANGE_AFTER = re.compile(rf"^\s*(?:{_CHANGE_WORDS})\b", re.I)
 _CHANGE_QUESTION = re.compile(rf"\bby how much\b|\bhow much did\b|\b(?:{_CHANGE_WORDS})\b(?!\s+to\b)", re.I)
 # "three or more officers", "more than 55 cases": a threshold, not a change asked about.
 _COMPARATIVE = re.compile(r"(?i)\b(?:or|no|any)\s+(?:more|less|fewer)\b|\b(?:more|less|fewer|higher|lower)\s+than\b")
+# "What share ... in 2016, down from 17% in 2006?" gives where a change started and asks where it ended.
+_FROM_GIVEN = re.compile(rf"(?i)\b(?:{_CHANGE_WORDS})\s+from\s+(?:[^,;?]*?\d[^,;?]*)")
 # Only verbs: "up to 50 cases" or "more to do" asks for no level reached.
 _LEVEL_REACHED = (r"|\b(?:ris(?:e|es|en|ing)|rose|increas\w*|fall\w*|fell|drop\w*|reduc\w*|decreas\w*|declin\w*|grow\w*|grew"
                   r"|climb\w*)\s+to\b|\breach\w*"
@@ -743,6 +745,9 @@ def _counted_phrase(question: str) -> str | None:
     if m := _COUNTED_BEFORE.search(question):
         return m.group(1)
     if m := _COUNTED_PHRASE.search(question):
+        words = question[m.start(1):].split()
+        if any(w.lower() in ("and", "or") for w in words[1:3]):
+            return " ".join(words[:5])  # "community and suspended sentence orders": the head comes later
         return m.group(1)
     if (m := _RATE_FOR.search(question)) and not _WHEN_WORDS.search(m.group(1)):
         return m.group(1)  # "the rate for the Oct-Dec 2015 cohort" is for a time, not a group
@@ -1285,7 +1290,7 @@ def extract_answer(
     # in 2016?": the question is its last sentence; the ones before set the scene. Their words
     # still choose the passage, but not which figure of a sentence is asked for.
     asked_part = m.group(1) if (m := _LAST_SENTENCE.search(question)) else question
-    asks_change = bool(_CHANGE_QUESTION.search(_COMPARATIVE.sub(" ", asked_part)))
+    asks_change = bool(_CHANGE_QUESTION.search(_COMPARATIVE.sub(" ", _FROM_GIVEN.sub(" ", asked_part))))
     focus = focus_terms(asked_part) or focus_terms(question)
     head = focus_head(asked_part) or focus_head(question)
     figure_years = years_in(asked_part) or asked_years

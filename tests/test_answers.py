@@ -1137,3 +1137,13 @@ def test_the_passage_before_can_date_what_a_passage_describes():
     dated = extract_answer(question, hits, bm25, {}, 0.0, years_before=lambda chunk_id: frozenset({2014} if chunk_id == 7 else ()))
     assert dated.answer == "40,000"
     assert dated.confidence - undated.confidence == pytest.approx(1.0)  # the other-year penalty is lifted
+
+
+def test_a_level_asked_after_a_given_start_is_no_change_and_a_joined_phrase_keeps_its_head():
+    text = ("Regrettably few reports to court now propose an accredited programme. The latest figures show a "
+            "significant reduction in their use, from 17% of orders in 2006 to 7% in 2016.")
+    assert "order" in focus_terms("What share of community and suspended sentence orders included one?")
+    question = "In 2016, what share of community and suspended sentence orders included an accredited programme, down from 17% in 2006?"
+    assert _answer_from(text, question) == "7%"
+    # "down from 17%" says where the change started: the level asked for is no change, so no change penalty.
+    assert _confidence(text, question) == pytest.approx(_confidence(text, question.replace("down from", "against")), abs=0.05)
