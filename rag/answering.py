@@ -980,7 +980,7 @@ def _names_a_body(name: str) -> bool:
 # 100 hostels" or "Eleven hostels are run by independent providers" says what exists, no answer to it.
 _INSPECTING = r"(?:visit|examine|inspect|interview|review|assess|survey|sample|observe|speak|talk|meet|read|look\s+at|see|audit)"
 _ASKS_DONE = re.compile(rf"(?i)\bhow many\b[^?]*\b(?:did|do|does|will)\s+(?:[\w’'-]+\s+){{1,5}}?(?:actually\s+)?{_INSPECTING}\b")
-_DONE = re.compile(r"(?i)\b(?:visit|examin|inspect|interview|review|assess|survey|sampl|observ|spoke|speak|talk|met\b|meet"
+_DONE = re.compile(r"(?i)\b(?:visit|examin|inspect(?!orate)|interview|review|assess|survey|sampl|observ|spoke|speak|talk|met\b|meet"
                    r"|read\b|look|saw\b|seen\b|see\b|audit|undert[ao]ok|carri|conduct|case\s+files?)")
 INACTION_PENALTY = 0.5
 

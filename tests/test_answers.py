@@ -288,6 +288,10 @@ def test_how_many_did_inspectors_visit_is_not_answered_by_how_many_exist():
     # The same figure is far weaker evidence for what inspectors did than for what they found.
     found = _confidence(exist, "How many approved premises did inspectors find?")
     assert _confidence(exist, "How many approved premises did inspectors visit?") < found - 0.4
+    # Naming the Inspectorate is no doing of it.
+    said = "HM Inspectorate of Probation says there are just over 100 approved premises in England and Wales."
+    assert _confidence(said, "How many approved premises did inspectors visit?") < (
+        _confidence(said, "How many approved premises did inspectors find?") - 0.4)
     visited = exist + " In our inspection we visited 12 approved premises across the country."
     assert _answer_from(visited, "How many approved premises did inspectors visit?") == "12"
 
