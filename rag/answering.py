@@ -1004,6 +1004,18 @@ def is_table_row(sentence: str) -> bool:
     return len(words) >= 2 and 2 * sum(any(ch.isdigit() for ch in w) for w in words) >= len(words)
 
 
+# "What staff turnover rate ...?": the rate is named by the word before it, which its passage must
+# say in some form ("satisfaction" / "satisfied": the first five letters).
+_MEASURE_RATE = re.compile(r"\b([A-Za-z][a-z-]{3,})\s+rates?\b")
+
+
+def measure_asked(question: str) -> str | None:
+    m = _MEASURE_RATE.search(question)
+    if not m or m.group(1).lower() in STOPWORDS or _QUESTION_WORD.fullmatch(m.group(1)):
+        return None
+    return m.group(1).lower()[:5]
+
+
 _FOCUSED_KINDS = ("count", "number", "percent", "money")
 # How reports say when they come out; a date question about that is answered by such a sentence.
 _PUBLICATION = re.compile(r"(?i)\b(?:publish\w*|publication|released?|launch\w*|(?:is|was|will be) available)\b")
@@ -1313,6 +1325,7 @@ def extract_answer(
         figure_weights = {t: w for t, w in figure_weights.items() if t in last} or figure_weights
     subset_total = kind == "count" and not _ASKS_TOTAL.search(question)
     asks_done = kind in ("count", "number") and bool(_ASKS_DONE.search(asked_part))
+    measure = measure_asked(asked_part) if kind in ("percent", "number") else None
     asks_moved = asks_change or bool(_ASKS_MOVED.search(asked_part))
     asks_holding = kind == "count" and bool(_ASKS_HOLDING.search(question))
     publication_asked = kind == "date" and bool(_PUBLICATION.search(question))  # as asks_publication()
@@ -1351,6 +1364,8 @@ def extract_answer(
                        or (hit.chunk.fact and kind == "percent")
                        # "How much extra money ...?" measures money, which a "£" already says.
                        or (kind == "money" and focus <= _MONEY_WORDS))
+        if measure and not any(t.startswith(measure) for t in token_set(text) | header_tokens):
+            names_focus = False  # a "turnover rate" from a passage that never speaks of turnover
         prev_tokens: frozenset[str] = frozenset()
         lead_text = ""
         table_tokens: frozenset[str] = frozenset()  # the caption and headings of the table being read

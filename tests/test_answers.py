@@ -1151,3 +1151,10 @@ def test_a_level_asked_after_a_given_start_is_no_change_and_a_joined_phrase_keep
     assert _answer_from(text, question) == "7%"
     # "down from 17%" says where the change started: the level asked for is no change, so no change penalty.
     assert _confidence(text, question) == pytest.approx(_confidence(text, question.replace("down from", "against")), abs=0.05)
+
+
+def test_a_named_rate_needs_a_passage_that_speaks_of_it():
+    text = "Around one in four probation staff are agency workers, and staff satisfaction stood at 53 per cent."
+    assert _answer_from(text, "What staff turnover rate did the CRC record?") is None
+    # "satisfaction" / "satisfied" and the like: the first letters of the word are enough.
+    assert _answer_from(text.replace("satisfaction", "were satisfied,"), "What staff satisfaction rate was reported?") == "53 per cent"
