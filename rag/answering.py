@@ -949,7 +949,7 @@ PLACE_PENALTY = 0.2
 # A place the question confines itself to: "in London and the South East", "the North West region".
 _PLACE_NAME = r"[A-Z][a-z]+(?:[\s-]+(?:and\s+(?:the\s+)?)?[A-Z][a-z]+)*"
 _IN_PLACE = re.compile(rf"\b(?:in|across|within|from|for)\s+(?:the\s+)?({_PLACE_NAME})")
-_PLACE_OF = re.compile(rf"\b({_PLACE_NAME})\s+(?:regions?|areas?|divisions?|count(?:y|ies)|cit(?:y|ies)|boroughs?)\b")
+_PLACE_OF = re.compile(rf"\b({_PLACE_NAME})(?:\s+[A-Z]{{2,5}})?\s+(?:regions?|areas?|divisions?|count(?:y|ies)|cit(?:y|ies)|boroughs?)\b")
 _NATIONWIDE = frozenset({"England", "Wales", "Britain", "Great", "United", "Kingdom"})
 
 

@@ -277,6 +277,7 @@ def test_a_national_figure_is_no_answer_for_a_place_its_sentence_does_not_name()
     national = text.split(" In London")[0]
     assert _answer_from(national, "How many of the vacancies were in London?", common) is None
     assert _answer_from(national, "How many vacancies were there in the North West region?", common) is None
+    assert _answer_from(national, "How many vacancies did the London NPS division have?", common) is None
     # England and Wales is the reports' own scope, and a word also written in lower case is no place.
     assert _answer_from(national, "How many vacancies were there in England and Wales?", common) == "615"
     assert _answer_from(national, "How many vacancies were there across the National Probation Service?", common) == "615"
