@@ -1503,6 +1503,9 @@ def extract_answer(
     # a passage that never says it answers another question (as a sentence-level rule it
     # lost answers whose label is in a table's caption, not their row).
     quoted_missing = any(not (terms & best[6]) for terms in quoted_terms(question))
+    # "How many YOTs were rated Outstanding?" is not answered by "151 Number of YOTs": a
+    # passage that never names the rating asked about says nothing of it.
+    quoted_missing = quoted_missing or bool(rating_asked and not set(tokenize(rating_asked)) <= best[6])
     said_when = (doc_years or {}).get(hits[rank - 1].chunk.doc)
     # "How many of the vacancies were in London?" is not answered by "615 vacancies across the NPS":
     # a national figure is no figure for a place that neither its sentence, the one before nor

@@ -1159,3 +1159,9 @@ def test_a_named_rate_needs_a_passage_that_speaks_of_it():
     assert _answer_from(text, "What staff turnover rate did the CRC record?") is None
     # "satisfaction" / "satisfied" and the like: the first letters of the word are enough.
     assert _answer_from(text.replace("satisfaction", "were satisfied,"), "What staff satisfaction rate was reported?") == "53 per cent"
+
+
+def test_a_count_for_a_rating_needs_a_passage_that_names_the_rating():
+    text = "There were 151 youth offending teams in England and Wales in 2017."
+    assert _answer_from(text, "How many youth offending teams were there in 2017?") == "151"
+    assert _answer_from(text, "How many youth offending teams were rated Outstanding in 2017?") is None
