@@ -950,14 +950,18 @@ PLACE_PENALTY = 0.2
 _PLACE_NAME = r"[A-Z][a-z]+(?:[\s-]+(?:and\s+(?:the\s+)?)?[A-Z][a-z]+)*"
 _IN_PLACE = re.compile(rf"\b(?:in|across|within|from|for)\s+(?:the\s+)?({_PLACE_NAME})")
 _PLACE_OF = re.compile(rf"\b({_PLACE_NAME})(?:\s+[A-Z]{{2,5}})?\s+(?:regions?|areas?|divisions?|count(?:y|ies)|cit(?:y|ies)|boroughs?)\b")
-_NATIONWIDE = frozenset({"England", "Wales", "Britain", "Great", "United", "Kingdom"})
+_NATIONWIDE = frozenset({"Britain", "Great", "United", "Kingdom"})
+# The reports' own scope: "in England and Wales" does not narrow a question, and a sentence that
+# says it does not name Wales alone.
+_ENGLAND_AND_WALES = re.compile(r"\bEngland\s*(?:and|&)\s*Wales\b")
 
 
 def asked_places(question: str, common_words: frozenset[str]) -> frozenset[str]:
     """The places a question is confined to, as lower-case tokens: 'london' of 'How many of the
     vacancies were in London?'. A proper name is a place here when the library never writes it in
     lower case (so not 'Probation', 'Inspection') or it is a compass word; months and England and
-    Wales, the reports' own scope, do not narrow a question."""
+    Wales together, the reports' own scope, do not narrow a question."""
+    question = _ENGLAND_AND_WALES.sub("nationally", question)
     names = {w for rx in (_IN_PLACE, _PLACE_OF) for m in rx.finditer(question)
              for w in re.findall(r"[A-Z][a-z]+", m.group(1))}
     return frozenset(t for w in names
@@ -1367,7 +1371,7 @@ def extract_answer(
         if measure and not any(t.startswith(measure) for t in token_set(text) | header_tokens):
             names_focus = False  # a "turnover rate" from a passage that never speaks of turnover
         prev_tokens: frozenset[str] = frozenset()
-        lead_text = ""
+        lead_text = prev_text = ""
         table_tokens: frozenset[str] = frozenset()  # the caption and headings of the table being read
         lead_tokens: frozenset[str] = frozenset()
         speaker: int | None = None  # where the last "X said:" of the passage starts
@@ -1377,6 +1381,7 @@ def extract_answer(
             if speaking.get(hit.chunk.doc) and _FIRST_PERSON.search(sentence):
                 sent_tokens |= speaking[hit.chunk.doc]
             before, prev_tokens = prev_tokens, sent_tokens
+            before_text, prev_text = prev_text, sentence
             row_heading: frozenset[str] = frozenset()
             if _CAPTION.match(sentence):
                 table_tokens = sent_tokens
@@ -1489,7 +1494,8 @@ def extract_answer(
                      + (KEY_FACTS_BONUS if key_facts_asked and hit.chunk.fact else 0.0))
             if best is None or score > best[0]:
                 best = (score, hit.rank, s, e, value, names_focus, token_set(text) | header_tokens,
-                        sent_tokens | before | header_tokens)
+                        _with_spelt_out(token_set(_ENGLAND_AND_WALES.sub(" ", f"{before_text} {sentence}")), acronyms)
+                        | header_tokens)
     # When the best passage never names the thing asked about ("How many women ...?" answered
     # from "262,347 offenders supervised"), its figure counts something else: no answer beats
     # a wrong one. (A weaker passage that does name it is no better evidence: on the dev split,

@@ -280,6 +280,10 @@ def test_a_national_figure_is_no_answer_for_a_place_its_sentence_does_not_name()
     assert _answer_from(national, "How many vacancies did the London NPS division have?", common) is None
     # England and Wales is the reports' own scope, and a word also written in lower case is no place.
     assert _answer_from(national, "How many vacancies were there in England and Wales?", common) == "615"
+    # Wales alone is a place, which a figure for England and Wales does not give.
+    beds = "There are just over 100 hostels in England and Wales, and almost 2,300 beds."
+    assert _answer_from(beds, "How many hostel beds were there in England and Wales?", common) == "2,300"
+    assert _answer_from(beds, "How many hostel beds were there in Wales?", common) is None
     assert _answer_from(national, "How many vacancies were there across the National Probation Service?", common) == "615"
 
 
