@@ -1002,10 +1002,15 @@ _ASKS_MOVED = re.compile(rf"(?i)\b{_MOVED}\b")
 _CAPTION = re.compile(r"^\s*(?:Figure|Table|Chart)\s+\d+[a-z]?\s*[:.–-]")
 
 
+_WORD = re.compile(r"\S+")
+_FIGURE_WORD = re.compile(r"\S*\d\S*")
+
+
+@lru_cache(maxsize=20_000)
 def is_table_row(sentence: str) -> bool:
     """Mostly figures: at least half its words hold a digit."""
-    words = sentence.split()
-    return len(words) >= 2 and 2 * sum(any(ch.isdigit() for ch in w) for w in words) >= len(words)
+    words = len(_WORD.findall(sentence))
+    return words >= 2 and 2 * len(_FIGURE_WORD.findall(sentence)) >= words
 
 
 # "What staff turnover rate ...?": the rate is named by the word before it, which its passage must
@@ -1493,31 +1498,31 @@ def extract_answer(
                      + (RECENCY_BONUS if hit.chunk.doc == latest_doc else 0.0)
                      + (KEY_FACTS_BONUS if key_facts_asked and hit.chunk.fact else 0.0))
             if best is None or score > best[0]:
-                best = (score, hit.rank, s, e, value, names_focus, token_set(text) | header_tokens,
-                        _with_spelt_out(token_set(_ENGLAND_AND_WALES.sub(" ", f"{before_text} {sentence}")), acronyms)
-                        | header_tokens)
+                best = (score, hit.rank, s, e, value, names_focus, text, header_tokens, f"{before_text} {sentence}")
     # When the best passage never names the thing asked about ("How many women ...?" answered
     # from "262,347 offenders supervised"), its figure counts something else: no answer beats
     # a wrong one. (A weaker passage that does name it is no better evidence: on the dev split,
     # falling back to it answered those questions wrongly instead.)
     if best is None or best[0] < threshold or not best[5]:
         return Extracted(None, None, None, None, None, None, None, kind, round(best[0], 4) if best else 0.0)
-    score, rank, s, e, (vs, ve, vtext), _, _, near_tokens = best
+    score, rank, s, e, (vs, ve, vtext), _, best_text, best_header, near_text = best
+    passage_tokens = token_set(best_text) | best_header
     sentence = hits[rank - 1].chunk.text[s:e]
     # A veto, not a penalty: as a penalty the selector fell back on other years' figures (dev).
     # A label the question quotes ("rated 'Inadequate'") must be in the answer's passage:
     # a passage that never says it answers another question (as a sentence-level rule it
     # lost answers whose label is in a table's caption, not their row).
-    quoted_missing = any(not (terms & best[6]) for terms in quoted_terms(question))
+    quoted_missing = any(not (terms & passage_tokens) for terms in quoted_terms(question))
     # "How many YOTs were rated Outstanding?" is not answered by "151 Number of YOTs": a
     # passage that never names the rating asked about says nothing of it.
-    quoted_missing = quoted_missing or bool(rating_asked and not set(tokenize(rating_asked)) <= best[6])
+    quoted_missing = quoted_missing or bool(rating_asked and not set(tokenize(rating_asked)) <= passage_tokens)
     said_when = (doc_years or {}).get(hits[rank - 1].chunk.doc)
     # "How many of the vacancies were in London?" is not answered by "615 vacancies across the NPS":
     # a national figure is no figure for a place that neither its sentence, the one before nor
     # the report's title names (a veto: the figure is the right kind, only its scope is wider).
     places = asked_places(question, common_words)
-    outside_place = bool(places) and not places & near_tokens
+    outside_place = bool(places) and not places & (
+        _with_spelt_out(token_set(_ENGLAND_AND_WALES.sub(" ", near_text)), acronyms) | best_header)
     calendar_year = kind in _FOCUSED_KINDS and dated_by_calendar_year(asked_part, sentence)
     if (outside_place or calendar_year or names_other_period(question, sentence) or (post_holder and not _looks_like_person(vtext, common_words))
             or quoted_missing or _dated_otherwise(sentence, asked_years, said_when)):
