@@ -1025,6 +1025,13 @@ def measure_asked(question: str) -> str | None:
     return m.group(1).lower()[:5]
 
 
+# "an average of 215 cases" per officer is no count of officers: an average answers only a
+# question that asks for one (or for a number per thing).
+_AVERAGE_BEFORE = re.compile(r"(?i)\b(?:an?\s+average\s+(?:of\s+)?|on\s+average\s+|averag(?:e|ing)\s+|mean\s+(?:of\s+)?)$")
+_ASKS_AVERAGE = re.compile(r"(?i)\b(?:average|mean|typical(?:ly)?|per|each|usual(?:ly)?|normally)\b")
+AVERAGE_PENALTY = 0.3
+
+
 _FOCUSED_KINDS = ("count", "number", "percent", "money")
 # How reports say when they come out; a date question about that is answered by such a sentence.
 _PUBLICATION = re.compile(r"(?i)\b(?:publish\w*|publication|released?|launch\w*|(?:is|was|will be) available)\b")
@@ -1317,6 +1324,7 @@ def extract_answer(
     figure_years = years_in(asked_part) or asked_years
     asks_existing = bool(_ASKS_EXISTING.search(question))
     asks_ratio = bool(_ASKS_RATIO.search(question))
+    asks_average = bool(_ASKS_AVERAGE.search(question))
     key_facts_asked = asks_key_facts(question)
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None
@@ -1475,6 +1483,8 @@ def extract_answer(
                 shape_penalty += INACTION_PENALTY
             if kind == "count" and not asks_moved and _COUNT_MOVED.match(sentence[value[1]:]):
                 shape_penalty += CHANGE_PENALTY
+            if kind == "count" and not asks_average and _AVERAGE_BEFORE.search(sentence[max(0, value[0] - 20):value[0]]):
+                shape_penalty += AVERAGE_PENALTY
             if asks_range and not _RANGE_VALUE.search(value[2]):
                 shape_penalty += RANGE_PENALTY
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):

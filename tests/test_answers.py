@@ -1169,3 +1169,10 @@ def test_a_count_for_a_rating_needs_a_passage_that_names_the_rating():
     text = "There were 151 youth offending teams in England and Wales in 2017."
     assert _answer_from(text, "How many youth offending teams were there in 2017?") == "151"
     assert _answer_from(text, "How many youth offending teams were rated Outstanding in 2017?") is None
+
+
+def test_an_average_is_no_count_unless_one_is_asked_for():
+    text = "Victim liaison officers have an average of 215 cases on their books."
+    asked = _confidence(text, "How many cases did victim liaison officers have on average?")
+    assert _answer_from(text, "How many cases did victim liaison officers have on average?") == "215"
+    assert _confidence(text, "How many cases did victim liaison officers have?") < asked - 0.25
