@@ -936,6 +936,7 @@ BASELINE_PENALTY = 1.0
 _LAST_SENTENCE = re.compile(r"[.?!]\s+([A-Z][^.?!]*[.?!]?)\s*$")
 _COUNTED_STOP = STOPWORDS - {"and", "or"}
 NOUN_PENALTY = 0.3
+_ZERO = re.compile(r"(?i)not\s+(?:a\s+single|one)|none|zero|0|nil|no")
 # "Where was the shortage most acute?", "In which two places ...?": a place, which a report
 # names after a preposition of place ("especially acute in London and the South East").
 _ASKS_PLACE = re.compile(r"(?i)^\s*where\b|\bwhich\s+(?:two\s+|three\s+|four\s+)?(?:places?|areas?|regions?|cit(?:y|ies)"
@@ -1057,11 +1058,13 @@ def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
         following = re.sub(r"^\s*of\s+(?:the\s+|all\s+|our\s+)?", " ", following)  # "32 per cent of cases"
     following = _NUMBER_OF.sub(" ", following)  # a key-facts label: "151 Number of YOTs"
     following = _PART_OF.sub(" ", following)  # "19 of its 22 offices" counts offices
+    if re.fullmatch(r"(?i)(?:not\s+)?one|none", value[2]):
+        following = re.sub(r"(?i)^\s*of\s+(?:the|its|their|our|these|those)\s+", " ", following)  # "not one of the divisions"
     for w in re.findall(r"[A-Za-z][\w'’-]*|[^\w\s]", following)[:4]:
         if not w[0].isalpha() or w.lower() in _COUNTED_STOP:
             break
         words.append(w)
-    if value[2].lower() in ("one", "1", "a single") and words:
+    if (value[2].lower() in ("one", "1", "a single") or re.fullmatch(r"(?i)not\s+(?:one|a\s+single)", value[2])) and words:
         # "in one structure": one of a thing is counted in the singular, and by its common noun
         # rather than the name before it ("one NPS division" counts divisions, not the NPS).
         common = [w for w in words if w[0].islower()]
@@ -1492,7 +1495,9 @@ def extract_answer(
             # A count counts something; a share need only when the question names what of.
             if (kind in ("count", "number") or (focus and kind == "percent")) and _counts_something_else(
                     sentence, value, question_tokens, initials):
-                shape_penalty += NOUN_PENALTY
+                # "not one of the NPS divisions" says nothing of how many officers there are: a
+                # zero of something else is no evidence at all.
+                shape_penalty += 1.0 if _ZERO.fullmatch(value[2]) else NOUN_PENALTY
             # The thing asked about right after the figure ("165 cases") is strong evidence.
             focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) or (
                 head is not None and _counts_by_ellipsis(sentence, value, head)) else 0.0

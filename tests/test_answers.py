@@ -1176,3 +1176,10 @@ def test_an_average_is_no_count_unless_one_is_asked_for():
     asked = _confidence(text, "How many cases did victim liaison officers have on average?")
     assert _answer_from(text, "How many cases did victim liaison officers have on average?") == "215"
     assert _confidence(text, "How many cases did victim liaison officers have?") < asked - 0.25
+
+
+def test_not_one_of_a_thing_counts_that_thing_and_a_zero_of_something_else_is_no_evidence():
+    text = "Since the reforms, not one of the NPS divisions has been fully staffed, and officers carry heavy caseloads."
+    assert _answer_from(text, "How many NPS divisions have been fully staffed?") == "not one"
+    zero_asked = _confidence(text, "How many NPS divisions have been fully staffed?")
+    assert _confidence(text, "How many victim liaison officers did the NPS employ?") < zero_asked - 1.0
