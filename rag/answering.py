@@ -1327,6 +1327,8 @@ def extract_answer(
     figure_years = years_in(asked_part) or asked_years
     asks_existing = bool(_ASKS_EXISTING.search(question))
     asks_ratio = bool(_ASKS_RATIO.search(question))
+    # "How many officers did the NPS employ?" asks for a headcount, which no share is.
+    asks_headcount = bool(re.search(r"(?i)\bhow many\b[^?]*\b(?:employ(?:s|ed)?|recruit(?:s|ed)?|hire[sd]?)\b", question))
     asks_average = bool(_ASKS_AVERAGE.search(question))
     key_facts_asked = asks_key_facts(question)
     # "Who ..." asks for a person; "Which organisation ..." for a body.
@@ -1449,7 +1451,7 @@ def extract_answer(
                 # ... were there?", which asks how many things exist, nor for an average or a number
                 # per thing ("reoffences per reoffender"), which no share is.
                 values = [c for c in candidates(sentence, _FALLBACK[kind]) if c[2].lower() not in question_values
-                          and not asks_existing and not asks_ratio and (asks_change or not is_change(sentence, c))]
+                          and not asks_existing and not asks_ratio and not asks_headcount and (asks_change or not is_change(sentence, c))]
                 fallback_penalty = 0.1
             if not values:
                 continue

@@ -1183,3 +1183,9 @@ def test_not_one_of_a_thing_counts_that_thing_and_a_zero_of_something_else_is_no
     assert _answer_from(text, "How many NPS divisions have been fully staffed?") == "not one"
     zero_asked = _confidence(text, "How many NPS divisions have been fully staffed?")
     assert _confidence(text, "How many victim liaison officers did the NPS employ?") < zero_asked - 1.0
+
+
+def test_a_headcount_is_not_answered_by_a_share():
+    text = "Sixty per cent of probation officers in the NPS have workloads that exceed their expected capacity."
+    assert _answer_from(text, "How many probation officers have workloads above capacity?") == "Sixty per cent"
+    assert _answer_from(text, "How many probation officers did the NPS employ?") is None
