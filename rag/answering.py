@@ -1033,6 +1033,11 @@ _ASKS_AVERAGE = re.compile(r"(?i)\b(?:average|mean|typical(?:ly)?|per|each|usual
 AVERAGE_PENALTY = 0.3
 
 
+# "How many people did the NPS supervise?" counts people; "two in three are medium risk" does not.
+_HOW_MANY_PEOPLE = re.compile(r"(?i)^\s*how many\s+(?:[\w-]+\s+){0,2}(?:people|individuals|offenders|staff|officers|workers|employees"
+                              r"|prisoners|women|men|children|victims|managers|practitioners)\s+(?:did|do|does)\b")
+
+
 _FOCUSED_KINDS = ("count", "number", "percent", "money")
 # How reports say when they come out; a date question about that is answered by such a sentence.
 _PUBLICATION = re.compile(r"(?i)\b(?:publish\w*|publication|released?|launch\w*|(?:is|was|will be) available)\b")
@@ -1328,7 +1333,8 @@ def extract_answer(
     asks_existing = bool(_ASKS_EXISTING.search(question))
     asks_ratio = bool(_ASKS_RATIO.search(question))
     # "How many officers did the NPS employ?" asks for a headcount, which no share is.
-    asks_headcount = bool(re.search(r"(?i)\bhow many\b[^?]*\b(?:employ(?:s|ed)?|recruit(?:s|ed)?|hire[sd]?)\b", question))
+    asks_headcount = bool(re.search(r"(?i)\bhow many\b[^?]*\b(?:employ(?:s|ed)?|recruit(?:s|ed)?|hire[sd]?)\b", question)
+                          or _HOW_MANY_PEOPLE.search(question))
     asks_average = bool(_ASKS_AVERAGE.search(question))
     key_facts_asked = asks_key_facts(question)
     # "Who ..." asks for a person; "Which organisation ..." for a body.

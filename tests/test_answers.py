@@ -1189,3 +1189,4 @@ def test_a_headcount_is_not_answered_by_a_share():
     text = "Sixty per cent of probation officers in the NPS have workloads that exceed their expected capacity."
     assert _answer_from(text, "How many probation officers have workloads above capacity?") == "Sixty per cent"
     assert _answer_from(text, "How many probation officers did the NPS employ?") is None
+    assert _answer_from(text, "How many probation officers did the NPS supervise?") is None
