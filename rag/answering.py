@@ -739,9 +739,14 @@ _COUNTED_BEFORE = re.compile(r"(?i)\b(?:of|out of)\s+(?:all\s+)?(?:the\s+|its\s+
                              r"((?:[\w-]+\s+){0,2}?[\w-]+?s)\b[^?]*?,\s*(?:in\s+)?how many\s+(?:were|was|are|is|had|have|did|do)\b")
 
 
+_COUNTED_AS = re.compile(r"\bhow many\s+(?:were|are)\s+((?:[A-Z][\w’'-]*\s*){1,4}|[a-z]+[^s\W]s)\s*\??\s*$")
+
+
 def _counted_phrase(question: str) -> str | None:
     """'how many CRC inspections ...' -> 'CRC inspections ...'; a keyword search names its things
     first: 'nps probation officer vacancies 2021' -> 'nps probation officer vacancies'."""
+    if m := _COUNTED_AS.search(question):
+        return m.group(1)  # "Of the services rated Good, how many were CRCs?" counts CRCs
     if m := _COUNTED_BEFORE.search(question):
         return m.group(1)
     if m := _COUNTED_PHRASE.search(question):
@@ -1388,7 +1393,8 @@ def extract_answer(
             if not asked_years & known:
                 year_penalty = 1.0
         # A key-facts label names what a share measures, not its base ("72% Sufficient planning ..." of cases).
-        names_focus = (not focus or kind not in _FOCUSED_KINDS or bool(same_things(focus) & (token_set(text) | header_tokens))
+        names_focus = (not focus or kind not in _FOCUSED_KINDS
+                       or bool(same_things(focus) & (_with_spelt_out(token_set(text), acronyms) | header_tokens))
                        or (hit.chunk.fact and kind == "percent")
                        # "How much extra money ...?" measures money, which a "£" already says.
                        or (kind == "money" and focus <= _MONEY_WORDS))

@@ -1190,3 +1190,11 @@ def test_a_headcount_is_not_answered_by_a_share():
     assert _answer_from(text, "How many probation officers have workloads above capacity?") == "Sixty per cent"
     assert _answer_from(text, "How many probation officers did the NPS employ?") is None
     assert _answer_from(text, "How many probation officers did the NPS supervise?") is None
+
+
+def test_of_the_x_how_many_were_y_counts_y():
+    text = "The Inspectorate rated four probation services as ‘Good’ (three CRCs and one NPS division)."
+    abbreviations = {"crc": frozenset(tokenize("Community Rehabilitation Company"))}
+    question = "Of the probation services rated 'Good', how many were Community Rehabilitation Companies?"
+    assert _found(text, question, abbreviations=abbreviations).answer == "three"
+    assert _answer_from(text, "How many probation services were rated 'Good'?") == "four"
