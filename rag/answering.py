@@ -1490,6 +1490,8 @@ def extract_answer(
                 shape_penalty += RANGE_END_PENALTY
             if place and not _after_place_word(sentence, value) and _names_a_body(value[2]):
                 shape_penalty += PLACE_PENALTY  # "HM Prison and Probation Service has ..." names no place
+            if place and _ENGLAND_AND_WALES.fullmatch(value[2]):
+                shape_penalty += PLACE_PENALTY  # the reports' own scope says no more where than the question does
             rating_bonus = 0.0
             if rating_asked and (named := {m.group(1).lower() for m in _RATING_LABEL.finditer(rated_as)}):
                 if rating_asked not in named:

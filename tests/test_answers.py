@@ -1198,3 +1198,10 @@ def test_of_the_x_how_many_were_y_counts_y():
     question = "Of the probation services rated 'Good', how many were Community Rehabilitation Companies?"
     assert _found(text, question, abbreviations=abbreviations).answer == "three"
     assert _answer_from(text, "How many probation services were rated 'Good'?") == "four"
+
+
+def test_where_is_not_answered_by_the_reports_own_scope():
+    text = ("The problem is especially acute in London and the South East. HM Prison and Probation Service has "
+            "overall responsibility for NPS recruitment across England and Wales.")
+    assert _answer_from(text, "Where was the NPS shortage of probation officers said to be especially acute?") == (
+        "London and the South East")
