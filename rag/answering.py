@@ -1025,6 +1025,7 @@ _MEASURE_RATE = re.compile(r"\b([A-Za-z][a-z-]{3,})\s+rates?\b")
 
 
 def measure_asked(question: str) -> str | None:
+    """The first letters of the word naming the rate asked for ('turno' of 'staff turnover rate')."""
     m = _MEASURE_RATE.search(question)
     if not m or m.group(1).lower() in STOPWORDS or _QUESTION_WORD.fullmatch(m.group(1)):
         return None
@@ -1038,9 +1039,12 @@ _ASKS_AVERAGE = re.compile(r"(?i)\b(?:average|mean|typical(?:ly)?|per|each|usual
 AVERAGE_PENALTY = 0.3
 
 
-# "How many people did the NPS supervise?" counts people; "two in three are medium risk" does not.
-_HOW_MANY_PEOPLE = re.compile(r"(?i)^\s*how many\s+(?:[\w-]+\s+){0,2}(?:people|individuals|offenders|staff|officers|workers|employees"
-                              r"|prisoners|women|men|children|victims|managers|practitioners)\s+(?:did|do|does)\b")
+# "How many officers did the NPS employ?", "How many people did the NPS supervise?" count heads;
+# "Sixty per cent of NPS staff ..." or "two in three are medium risk" does not.
+_ASKS_HEADCOUNT = re.compile(
+    r"(?i)\bhow many\b[^?]*\b(?:employ(?:s|ed)?|recruit(?:s|ed)?|hire[sd]?)\b"
+    r"|^\s*how many\s+(?:[\w-]+\s+){0,2}(?:people|individuals|offenders|staff|officers|workers|employees"
+    r"|prisoners|women|men|children|victims|managers|practitioners)\s+(?:did|do|does)\b")
 
 
 _FOCUSED_KINDS = ("count", "number", "percent", "money")
@@ -1337,9 +1341,7 @@ def extract_answer(
     figure_years = years_in(asked_part) or asked_years
     asks_existing = bool(_ASKS_EXISTING.search(question))
     asks_ratio = bool(_ASKS_RATIO.search(question))
-    # "How many officers did the NPS employ?" asks for a headcount, which no share is.
-    asks_headcount = bool(re.search(r"(?i)\bhow many\b[^?]*\b(?:employ(?:s|ed)?|recruit(?:s|ed)?|hire[sd]?)\b", question)
-                          or _HOW_MANY_PEOPLE.search(question))
+    asks_headcount = bool(_ASKS_HEADCOUNT.search(question))
     asks_average = bool(_ASKS_AVERAGE.search(question))
     key_facts_asked = asks_key_facts(question)
     # "Who ..." asks for a person; "Which organisation ..." for a body.
@@ -1543,10 +1545,10 @@ def extract_answer(
     # A label the question quotes ("rated 'Inadequate'") must be in the answer's passage:
     # a passage that never says it answers another question (as a sentence-level rule it
     # lost answers whose label is in a table's caption, not their row).
-    quoted_missing = any(not (terms & passage_tokens) for terms in quoted_terms(question))
-    # "How many YOTs were rated Outstanding?" is not answered by "151 Number of YOTs": a
-    # passage that never names the rating asked about says nothing of it.
-    quoted_missing = quoted_missing or bool(rating_asked and not set(tokenize(rating_asked)) <= passage_tokens)
+    # Likewise "How many YOTs were rated Outstanding?" is not answered by "151 Number of YOTs":
+    # a passage that never names the rating asked about says nothing of it.
+    label_missing = (any(not (terms & passage_tokens) for terms in quoted_terms(question))
+                     or bool(rating_asked and not set(tokenize(rating_asked)) <= passage_tokens))
     said_when = (doc_years or {}).get(hits[rank - 1].chunk.doc)
     # "How many of the vacancies were in London?" is not answered by "615 vacancies across the NPS":
     # a national figure is no figure for a place that neither its sentence, the one before nor
@@ -1555,8 +1557,9 @@ def extract_answer(
     outside_place = bool(places) and not places & (
         _with_spelt_out(token_set(_ENGLAND_AND_WALES.sub(" ", near_text)), acronyms) | best_header)
     calendar_year = kind in _FOCUSED_KINDS and dated_by_calendar_year(asked_part, sentence)
-    if (outside_place or calendar_year or names_other_period(question, sentence) or (post_holder and not _looks_like_person(vtext, common_words))
-            or quoted_missing or _dated_otherwise(sentence, asked_years, said_when)):
+    if (outside_place or calendar_year or names_other_period(question, sentence)
+            or (post_holder and not _looks_like_person(vtext, common_words))
+            or label_missing or _dated_otherwise(sentence, asked_years, said_when)):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))
 
