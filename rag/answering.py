@@ -1059,7 +1059,7 @@ SOURCE_BONUS = 0.3
 _REFERENCE = re.compile(r"^\s*(?:\d{1,3}\s+)?Source:|\(\d{4}\)|^\s*(?:\d{1,3}\s+)?[A-Z][\w’'-]*(?:\s[A-Z&][\w’'-]*)*\s\(\d{4}\)")
 
 
-_IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women"})
+_IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women", "staff", "personnel"})
 _PART_OF = re.compile(rf"^\s*(?:out\s+)?of\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:\d[\d,]*|{_NUMBER_WORDS})\s+", re.I)
 _NUMBER_OF = re.compile(r"^\s*(?:(?:total|average)\s+)?number\s+of\s+", re.I)
 

@@ -1205,3 +1205,11 @@ def test_where_is_not_answered_by_the_reports_own_scope():
             "overall responsibility for NPS recruitment across England and Wales.")
     assert _answer_from(text, "Where was the NPS shortage of probation officers said to be especially acute?") == (
         "London and the South East")
+
+
+def test_staff_is_a_counted_noun():
+    from rag.answering import counted_words
+    text = "Senior probation officers should be supervising up to 10 staff."
+    ten = next(c for c in candidates(text, "count") if c[2] == "10")
+    assert counted_words(text, ten) == ["staff"]  # so "10 staff" is no count of vacancies or officers
+    assert _answer_from(text, "How many staff should a senior probation officer supervise?") == "10"
