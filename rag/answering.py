@@ -1019,6 +1019,20 @@ def is_table_row(sentence: str) -> bool:
     return words >= 2 and 2 * len(_FIGURE_WORD.findall(sentence)) >= words
 
 
+_AXIS_TICK = re.compile(r"(\d+(?:\.\d+)?)\s?%?")
+
+
+def is_chart_axis(sentence: str) -> bool:
+    """A chart's axis left in the text: "0% 20% 40% 60% 80% 100%" (four or more evenly spaced
+    figures and nothing else) holds no figure anyone reported."""
+    words = sentence.split()
+    if len(words) < 4 or not all(_AXIS_TICK.fullmatch(w) for w in words):
+        return False
+    ticks = [float(_AXIS_TICK.fullmatch(w).group(1)) for w in words]
+    steps = {round(b - a, 6) for a, b in zip(ticks, ticks[1:])}
+    return len(steps) == 1 and steps != {0.0}
+
+
 # "What staff turnover rate ...?": the rate is named by the word before it, which its passage must
 # say in some form ("satisfaction" / "satisfied": the first five letters).
 _MEASURE_RATE = re.compile(r"\b([A-Za-z][a-z-]{3,})\s+rates?\b")
@@ -1434,7 +1448,8 @@ def extract_answer(
             elif not item:
                 lead_tokens, lead_text = frozenset(), ""
             values = [c for c in candidates(sentence, kind, question_words, common_words)
-                      if c[2].lower() not in question_values and not (kind == "name" and _echoes(c[2], question_words))]
+                      if c[2].lower() not in question_values and not (kind == "name" and _echoes(c[2], question_words))
+                      ] if not is_chart_axis(sentence) else []
             if hit.chunk.fact and s == 0 and kind == "count" and not values:
                 # A key-facts line opens with its figure ("151 Number of YOTs"), not a footnote's number.
                 values = [c for c in candidates(sentence, "number")[:1]
@@ -1459,7 +1474,7 @@ def extract_answer(
             if kind == "date" and asks_period:
                 values = date_ranges(sentence) or values  # "Which period ...?" is answered by both ends
             fallback_penalty = 0.0
-            if not values and kind in _FALLBACK:
+            if not values and kind in _FALLBACK and not is_chart_axis(sentence):
                 # "In how many cases..." is often answered by a share: "in just 32 per cent of cases".
                 # Not a change ("reduced by 42%") unless one is asked for, and never for "how many
                 # ... were there?", which asks how many things exist, nor for an average or a number

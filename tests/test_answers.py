@@ -1213,3 +1213,12 @@ def test_staff_is_a_counted_noun():
     ten = next(c for c in candidates(text, "count") if c[2] == "10")
     assert counted_words(text, ten) == ["staff"]  # so "10 staff" is no count of vacancies or officers
     assert _answer_from(text, "How many staff should a senior probation officer supervise?") == "10"
+
+
+def test_a_charts_axis_is_no_figure():
+    from rag.answering import is_chart_axis
+    assert is_chart_axis("0% 20% 40% 60% 80% 100%")
+    assert not is_chart_axis("2016/2017 517 268,062 0.19%")  # a table row
+    text = "Caseloads were high across the CRCs.\n0% 20% 40% 60% 80% 100%"
+    assert _answer_from(text, "What proportion of CRC staff had a caseload over 100?") is None
+    assert _answer_from(text, "How many CRC staff had a caseload over 100?") is None  # nor as a count's share
