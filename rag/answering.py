@@ -1022,6 +1022,7 @@ def is_table_row(sentence: str) -> bool:
 _AXIS_TICK = re.compile(r"(\d+(?:\.\d+)?)\s?%?")
 
 
+@lru_cache(maxsize=20_000)
 def is_chart_axis(sentence: str) -> bool:
     """A chart's axis left in the text: "0% 20% 40% 60% 80% 100%" (four or more evenly spaced
     figures and nothing else) holds no figure anyone reported."""
