@@ -159,6 +159,7 @@ _FALLBACK = {"count": "percent"}
 _LIST_NUMBER = re.compile(r"\s*\d{1,2}[.)](?:\s+|$)")
 _BULLET = re.compile(r"\s*(?:[•▪●◦*–-]|\d{1,2}[.)])\s")
 CHANGE_PENALTY = 0.2
+_CHANGE_KINDS = ("count", "number", "percent", "money")  # what a change can be measured in
 _YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s?[/–-]\s?(\d{2,4}))?\b")
 
 
@@ -180,10 +181,35 @@ _LEVEL_REACHED = (r"|\b(?:ris(?:e|es|en|ing)|rose|increas\w*|fall\w*|fell|drop\w
                   r"|\bto\s+what\s+(?:figure|level|number|total|value)\b")
 
 
+# "decreases of 89 (2.5%) over the quarter and 116 (3.3%) over the last year": the second
+# figure of a list of changes is a change too.
+_CHANGE_LIST = re.compile(rf"\b(?:{_CHANGE_WORDS})\b(?:\s+\w+){{0,2}}\s+(?:by|of)\s+[\d,.]+%?(?:[^;:.]|(?<=\d)\.(?=\d)){{0,40}}?\band\s+$", re.I)
+
+
+def continues_changes(sentence: str, value: tuple[int, int, str]) -> bool:
+    """Whether a figure is the second of a list of changes ("increases of 17 ... and 73 ...")."""
+    return bool(_CHANGE_LIST.search(sentence[max(0, value[0] - 80): value[0]]))
+
+
 def is_change(sentence: str, value: tuple[int, int, str]) -> bool:
     """Whether a figure measures a change ("risen by 20%", "an 85% reduction") rather than a level."""
     return bool(_CHANGE_BEFORE.search(sentence[max(0, value[0] - 40): value[0]])
-                or _CHANGE_AFTER.match(sentence[value[1]: value[1] + 20]))
+                or _CHANGE_AFTER.match(sentence[value[1]: value[1] + 20])
+                or continues_changes(sentence, value))
+
+
+# "... (2.5%) over the quarter", "... on the year": the span a change is measured over.
+_OVER_INTERVAL = re.compile(r"(?i)\s*(?:\([^)]{1,12}\)\s*)?(?:over|on|in|during|since|compared\s+(?:to|with))\s+the\s+(?:last\s+|previous\s+|past\s+)?(quarter|year|month|week)\b")
+_ASKS_INTERVAL = re.compile(r"(?i)\b(?:over|on|in|during)\s+the\s+(?:last\s+|previous\s+|past\s+)?(quarter|year|month|week)\b"
+                            r"|\b(quarter|year|month|week)[- ](?:on|over)[- ](?:quarter|year|month|week)\b|\b(quarter|year|month|week)ly\b")
+INTERVAL_BONUS = 1.0
+
+
+def interval_asked(question: str) -> str | None:
+    """'quarter' of 'How much did it rise over the quarter?', 'year' of 'year-on-year': the span
+    of the change asked about, which tells "15 on the quarter" from "357 over the last year"."""
+    m = _ASKS_INTERVAL.search(question)
+    return next(g for g in m.groups() if g).lower() if m else None
 
 
 @dataclass(frozen=True)
@@ -856,7 +882,7 @@ def figure_terms(sentence: str, weights: dict[str, float], first_value: int) -> 
 
 
 def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float],
-                 acronyms: dict[str, frozenset[str]] | None = None) -> float:
+                 acronyms: dict[str, frozenset[str]] | None = None, of_level: bool = False) -> float:
     """How strongly the question's terms (from `figure_terms`) describe this figure.
 
     Each term counts by its rarity and its distance in words from the figure, its nearest
@@ -872,6 +898,10 @@ def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float],
     # A new clause belongs to its own figure: "in 21 cases, and was actually ordered in 15 cases".
     cuts = [m.start() for m in _CLAUSE.finditer(sentence)]
     lo = max((c for c in cuts if c < value_word), default=-1)
+    if of_level:
+        # A change is described by its level's words: "3,434 FTE band 4 probation officers,
+        # representing decreases of 89 (2.5%) over the quarter and 116 ...": back to the ";".
+        lo = sentence.rfind(";", 0, value_word)
     hi = min((c for c in cuts if c >= span[1]), default=len(sentence))
     before = [t for pos, t in words if lo < pos < value_word][::-1]
     after = [t for pos, t in words if span[1] <= pos < hi]
@@ -1225,12 +1255,15 @@ def _value_score(
     acronyms: dict[str, frozenset[str]] | None = None,
     place: bool = False,
     baseline_asked: bool = False,
+    change_asked: bool = False,
+    asked_interval: str | None = None,
 ) -> float:
     if sentence_terms is not None:
-        score = _attribution(sentence, (value[0], value[1]), sentence_terms, acronyms)
+        score = _attribution(sentence, (value[0], value[1]), sentence_terms, acronyms,
+                             of_level=change_asked and continues_changes(sentence, value))
     else:
         score = _proximity(sentence, (value[0], value[1]), terms)
-    after = tokenize(sentence[value[1]: value[1] + 40])
+    after = tokenize(sentence[value[1]: value[1] + 40].split(";")[0])  # "357 over the year; 3,434 FTE": FTE is 3,434's
     # The thing counted stands right after its figure ("eight organisations"); further on, the
     # words may belong to the next figure ("21 Community Rehabilitation Companies owned by eight").
     if head is not None and (head in after[:3] or _counts_by_ellipsis(sentence, value, head)):
@@ -1254,6 +1287,9 @@ def _value_score(
         score += CHANGE_END_BONUS  # "since 2014 ... from 429 to 517" answers "how many in 2016/17?" with 517
     if not baseline_asked and _BASELINE_BEFORE.search(sentence[max(0, value[0] - 30): value[0]]):
         score -= BASELINE_PENALTY
+    if asked_interval and (m := _OVER_INTERVAL.match(sentence, value[1])):
+        # "an increase of 15 on the quarter and 357 over the last year": each change names its span.
+        score += INTERVAL_BONUS if m.group(1).lower() == asked_interval else -INTERVAL_BONUS
     if value[2][:1].isdigit() or value[2][:1] == "£":
         score += 0.3  # figures over number words: "10 inspections" rather than "one NPS division"
     if person is not None and value[2][:1].isupper():
@@ -1390,6 +1426,7 @@ def extract_answer(
                     else None)
     asks_speaker = kind == "name" and bool(_ASKS_SPEAKER.search(question))
     baseline_asked = bool(_ASKS_BASELINE.search(question))
+    asked_interval = interval_asked(asked_part)
     best = None
     for hit in hits[:max_passages]:
         text = hit.chunk.text
@@ -1485,6 +1522,10 @@ def extract_answer(
                 fallback_penalty = 0.1
             if not values:
                 continue
+            if asks_change and kind in _CHANGE_KINDS and (changes := [c for c in values if is_change(sentence, c)]):
+                # "1,871 FTE ..., an increase of 15 on the quarter": a sentence that gives both a
+                # level and its change answers a question about the change with the change.
+                values = changes
             sentence_cov = _coverage(terms, weights, sent_tokens | row_heading, header_tokens)
             # The sentence before often carries the subject the answer refers back to
             # ("The target is 10 working days. ... 43 per cent were completed in this timescale").
@@ -1495,7 +1536,8 @@ def extract_answer(
                 values,
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
                                             items_asked, sentence_terms, asked_side, head, subset_total, asks_holding,
-                                            figure_years, common_words, acronyms, place, baseline_asked), -c[0]),
+                                            figure_years, common_words, acronyms, place, baseline_asked,
+                                            asks_change and kind in _CHANGE_KINDS, asked_interval), -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not
             # answered by it, and a question about a change is answered by nothing else.

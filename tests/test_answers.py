@@ -677,6 +677,21 @@ def test_figures_that_measure_a_change_are_told_from_levels():
     assert change("an 85% reduction in the ten years", "85%")
     assert not change("the proportion has remained stable, at 0.2%.", "0.2%")
     assert not change("in just 32 per cent of cases", "32 per cent")
+    # The second of a list of changes is a change too.
+    assert change("decreases of 89 (2.5%) over the quarter and 116 (3.3%) over the year", "116")
+
+
+_STAFFING = ("At 30 September 2017, there were 1,871 FTE band 3 officers in post, an increase of 15 (0.8%) on the "
+             "quarter and 357 (23.6%) over the last year; 3,434 FTE band 4 probation officers, representing decreases "
+             "of 89 (2.5%) over the quarter and 116 (3.3%) compared to the previous year; and 632 FTE band 5 senior "
+             "probation officers, showing increases of 17 (2.7%) since the last quarter and 73 (13.0%) over the last year.")
+
+
+def test_a_question_about_a_change_is_answered_by_the_change_not_the_level_beside_it():
+    assert _answer_from(_STAFFING, "How many FTE band 4 probation officers were there?") == "3,434"
+    assert _answer_from(_STAFFING, "By how many FTEs did band 4 probation officers fall over the year?") == "116"
+    assert _answer_from(_STAFFING, "By how many did band 4 probation officers fall over the quarter?") == "89"
+    assert _answer_from(_STAFFING, "What was the year-on-year increase in band 5 senior probation officers?") == "73"
 
 
 def test_individuals_are_the_people_a_question_counts():
