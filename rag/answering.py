@@ -1569,8 +1569,9 @@ def extract_answer(
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):
                 shape_penalty += YEAR_ONLY_PENALTY  # "When ...?" is better answered by "November 2017" than "(2017)"
             # A count counts something; a share need only when the question names what of.
-            if (kind in ("count", "number") or (focus and kind == "percent")) and _counts_something_else(
-                    sentence, value, question_tokens, initials):
+            other_things = (kind in ("count", "number") or (focus and kind == "percent")) and _counts_something_else(
+                sentence, value, question_tokens, initials)
+            if other_things:
                 # "not one of the NPS divisions" says nothing of how many officers there are: a
                 # zero of something else is no evidence at all.
                 shape_penalty += 1.0 if _ZERO.fullmatch(value[2]) else NOUN_PENALTY
@@ -1589,14 +1590,15 @@ def extract_answer(
                      + (RECENCY_BONUS if hit.chunk.doc == latest_doc else 0.0)
                      + (KEY_FACTS_BONUS if key_facts_asked and hit.chunk.fact else 0.0))
             if best is None or score > best[0]:
-                best = (score, hit.rank, s, e, value, names_focus, text, header_tokens, f"{before_text} {sentence}")
+                best = (score, hit.rank, s, e, value, names_focus, text, header_tokens, f"{before_text} {sentence}",
+                        other_things)
     # When the best passage never names the thing asked about ("How many women ...?" answered
     # from "262,347 offenders supervised"), its figure counts something else: no answer beats
     # a wrong one. (A weaker passage that does name it is no better evidence: on the dev split,
     # falling back to it answered those questions wrongly instead.)
     if best is None or best[0] < threshold or not best[5]:
         return Extracted(None, None, None, None, None, None, None, kind, round(best[0], 4) if best else 0.0)
-    score, rank, s, e, (vs, ve, vtext), _, best_text, best_header, near_text = best
+    score, rank, s, e, (vs, ve, vtext), _, best_text, best_header, near_text, other_things = best
     passage_tokens = token_set(best_text) | best_header
     sentence = hits[rank - 1].chunk.text[s:e]
     # A veto, not a penalty: as a penalty the selector fell back on other years' figures (dev).
@@ -1615,7 +1617,11 @@ def extract_answer(
     outside_place = bool(places) and not places & (
         _with_spelt_out(token_set(_ENGLAND_AND_WALES.sub(" ", near_text)), acronyms) | best_header)
     calendar_year = kind in _FOCUSED_KINDS and dated_by_calendar_year(asked_part, sentence)
-    if (outside_place or calendar_year or names_other_period(question, sentence)
+    # "How many probation officer posts were vacant?" is not answered by "165 cases were inspected"
+    # from a passage that never speaks of posts: the figure counts another thing, and nothing
+    # near it is the thing asked about.
+    unrelated_count = bool(other_things and head and head not in _with_spelt_out(passage_tokens, acronyms))
+    if (outside_place or calendar_year or unrelated_count or names_other_period(question, sentence)
             or (post_holder and not _looks_like_person(vtext, common_words))
             or label_missing or _dated_otherwise(sentence, asked_years, said_when)):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))

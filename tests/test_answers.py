@@ -878,6 +878,14 @@ def test_a_figure_that_counts_something_else_is_weak_evidence():
             < _confidence("Probation staff were agency workers: 32 per cent of workers.", question) - 0.25)
 
 
+def test_a_count_of_something_else_from_a_passage_that_never_names_the_thing_asked_is_no_answer():
+    question = "How many probation officer posts were vacant across the 12 probation regions?"
+    assert _answer_from("165 cases were inspected across all 12 probation regions.", question) is None
+    # A passage that speaks of the posts keeps the figure as weak evidence.
+    assert _answer_from("Posts were hard to fill: 165 cases were inspected across all 12 probation regions.",
+                        question) == "165"
+
+
 def test_the_counted_words_are_the_plural_nouns_after_a_figure():
     from rag.answering import counted_words
 
