@@ -692,8 +692,11 @@ def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
 
     if kind == "rating":
         # A rating is given in quotes or with a capital ("rated 'Good'"); "good practice" is not one.
-        return [(m.start(), m.end(), m.group(0)) for m in PATTERNS["rating"].finditer(sentence)
-                if m.start() > 0 and (sentence[m.start() - 1] in "‘'\"“" or m.group(0)[:1].isupper())]
+        ratings = [(m.start(), m.end(), m.group(0)) for m in PATTERNS["rating"].finditer(sentence)
+                   if m.start() > 0 and (sentence[m.start() - 1] in "‘'\"“" or m.group(0)[:1].isupper())]
+        # "a four-point scale: 'Outstanding', 'Good', 'Requires improvement' and 'Inadequate'"
+        # names the scale, and gives nothing a rating.
+        return ratings if len({r[2].lower()[:8] for r in ratings}) < 3 else []
     # Digits inside a web address or a name ("uploads/sites/5/2014", "Covid-19", "SL001")
     # are part of that token, not a figure.
     taken.extend(m.span() for m in _NOT_A_FIGURE.finditer(sentence))

@@ -126,6 +126,10 @@ def test_numbers_made_into_adjectives_are_not_counts_and_ratings_are_typed():
     assert [c[2] for c in candidates(s, "percent")] == ["two-thirds"]
     assert [c[2] for c in candidates(s, "rating")] == ["Good"]
     assert candidates("Good practice was found.", "rating") == []
+    # A sentence that names the scale gives nothing a rating.
+    scale = "The Inspectorate uses a four-point scale: ‘Outstanding’, ‘Good’, ‘Requires improvement’ and ‘Inadequate’."
+    assert candidates(scale, "rating") == []
+    assert [c[2] for c in candidates("Two were rated ‘Good’ and one ‘Inadequate’.", "rating")] == ["Good", "Inadequate"]
 
 
 def test_durations_include_ranges_and_adjectives_and_counts_include_millions():
