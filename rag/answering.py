@@ -1624,11 +1624,39 @@ def extract_answer(
     # from a passage that never speaks of posts: the figure counts another thing, and nothing
     # near it is the thing asked about.
     unrelated_count = bool(other_things and head and head not in _with_spelt_out(passage_tokens, acronyms))
-    if (outside_place or calendar_year or unrelated_count or names_other_period(question, sentence)
+    # "What rating did Hampshire and Isle of Wight CRC receive?" is not answered by "Six probation
+    # services as 'Requires improvement':" unless it, its items, the sentence before or the
+    # report's title name Hampshire: a rating is some body's rating.
+    unrated_body = False
+    if kind == "rating" and (bodies := named_words(asked_part, common_words)):
+        rated = f"{near_text} {_list_items_after(best_text, e) if sentence.rstrip().endswith(':') else ''}"
+        unrated_body = not bodies & (token_set(rated) | best_header)
+    if (outside_place or calendar_year or unrelated_count or unrated_body or names_other_period(question, sentence)
             or (post_holder and not _looks_like_person(vtext, common_words))
             or label_missing or _dated_otherwise(sentence, asked_years, said_when)):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))
+
+
+_NAMED_WORD = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]{2,}\b")
+_NOT_NAMED = frozenset(tokenize(f"{_MONTH.replace('|', ' ')} Outstanding Good Requires Inadequate"))
+
+
+def named_words(question: str, common_words: frozenset[str]) -> frozenset[str]:
+    """The stems of the proper names a question gives ("hampshir", "wight"): capitalised words
+    the reports never write in lower case ("Probation" they do), nor months or ratings."""
+    return frozenset(t for m in _NAMED_WORD.finditer(question) if m.group(0).lower() not in common_words
+                     for t in tokenize(m.group(0)) if t not in _NOT_NAMED)
+
+
+def _list_items_after(text: str, end: int) -> str:
+    """The bullet lines that follow a list's lead-in ("Six probation services as 'Requires improvement':")."""
+    items = []
+    for line in text[end:].split("\n"):
+        if line.strip() and not _BULLET.match(line):
+            break
+        items.append(line)
+    return "\n".join(items)
 
 
 _THIS_YEAR = re.compile(r"(?i)\bthis year\b")

@@ -1164,6 +1164,13 @@ def test_a_list_item_is_rated_by_its_lead_in():
     assert _answer_from(text, "Which Yorkshire area was rated 'Requires improvement' overall?") == "West Yorkshire"
 
 
+def test_a_rating_is_the_rating_of_the_body_its_sentence_or_list_names():
+    text = ("Six probation services as ‘Requires improvement’ (all CRCs):\n• Merseyside\n• West Yorkshire.\n\n"
+            "Due to Covid-19, the inspection of Hampshire CRC is incomplete.")
+    assert _answer_from(text, "What overall rating did Merseyside CRC receive?") == "Requires improvement"
+    assert _answer_from(text, "What overall rating did Hampshire CRC receive?") is None
+
+
 def test_the_passage_before_can_date_what_a_passage_describes():
     text = "Probation supervision was extended for the first time to offenders released from short sentences (over 40,000 people each year)."
     hits = [Hit(Chunk(7, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
