@@ -1026,6 +1026,12 @@ _ASKS_DONE = re.compile(rf"(?i)\bhow many\b[^?]*\b(?:did|do|does|will)\s+(?:[\wâ
 _DONE = re.compile(r"(?i)\b(?:visit|examin|inspect(?!orate)|interview|review|assess|survey|sampl|observ|spoke|speak|talk|met\b|meet"
                    r"|read\b|look|saw\b|seen\b|see\b|audit|undert[ao]ok|carri|conduct|case\s+files?)")
 INACTION_PENALTY = 0.5
+_DONE_REACH = 40  # characters: "staff interviewed said they managed more than 55 cases" did not examine 55
+
+
+def _done_near(sentence: str, value: tuple[int, int, str]) -> bool:
+    """Whether the figure is what was done: "we inspected 165 cases", "165 cases were inspected"."""
+    return bool(_DONE.search(sentence[max(0, value[0] - _DONE_REACH): value[1] + _DONE_REACH]))
 
 
 # "three probation services improving their overall rating to 'good'" counts the services that
@@ -1561,7 +1567,7 @@ def extract_answer(
                     shape_penalty += OTHER_RATING_PENALTY  # "five rated 'Inadequate'" for "how many rated Good?"
                 else:
                     rating_bonus = RATING_BONUS  # "â€¢ four probation services as 'Good'" over its list's lead-in
-            if asks_done and not _DONE.search(sentence):
+            if asks_done and not _done_near(sentence, value):
                 shape_penalty += INACTION_PENALTY
             if kind == "count" and not asks_moved and _COUNT_MOVED.match(sentence[value[1]:]):
                 shape_penalty += CHANGE_PENALTY

@@ -303,6 +303,10 @@ def test_how_many_did_inspectors_visit_is_not_answered_by_how_many_exist():
         _confidence(said, "How many approved premises did inspectors find?") - 0.4)
     visited = exist + " In our inspection we visited 12 approved premises across the country."
     assert _answer_from(visited, "How many approved premises did inspectors visit?") == "12"
+    # The doing must be the figure's: a visit well before it was of something else.
+    elsewhere = "Inspectors visited the region as a whole, where there are just over 100 approved premises."
+    assert _confidence(elsewhere, "How many approved premises did inspectors visit?") < (
+        _confidence(elsewhere, "How many approved premises did inspectors find?") - 0.2)
 
 
 def test_a_figure_dated_to_another_financial_year_or_cohort_is_no_answer():
