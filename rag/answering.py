@@ -753,7 +753,18 @@ _HEDGE_BEFORE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less th
 _VAGUE_ONE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|no more than|no|any|every|each|some)\s+$")
 _COUNTED_PHRASE = re.compile(
     r"(?i)\b(?:how many|number of|share of|proportion of|percentage of|how much)\s+(?:of\s+(?:the|its|their)\s+)?"
-    r"((?:\S+\s*){1,3})")
+    r"((?:(?:additional|extra|further)\s+)?(?:\S+\s*){1,3})")
+_EXTRA = re.compile(r"(?i)(?:additional|extra|further)\s")
+
+
+def _noun_phrase(phrase: str) -> str:
+    """The words of a counted phrase up to its first function word: 'extra money was put' -> 'extra money'."""
+    words = []
+    for w in phrase.split():
+        if w.lower().strip("?,.") in STOPWORDS:
+            break
+        words.append(w)
+    return " ".join(words)
 
 
 # "the reoffending rate for women on probation" is a share of women: the words up to a preposition.
@@ -782,6 +793,8 @@ def _counted_phrase(question: str) -> str | None:
         words = question[m.start(1):].split()
         if any(w.lower() in ("and", "or") for w in words[1:3]):
             return " ".join(words[:5])  # "community and suspended sentence orders": the head comes later
+        if _EXTRA.match(m.group(1)):
+            return _noun_phrase(m.group(1))  # "additional approved premises beds", "extra money" (was put)
         return m.group(1)
     if (m := _RATE_FOR.search(question)) and not _WHEN_WORDS.search(m.group(1)):
         return m.group(1)  # "the rate for the Oct-Dec 2015 cohort" is for a time, not a group
@@ -803,14 +816,7 @@ def focus_head(question: str) -> str | None:
     """The head noun of the thing counted: the last word before a verb or function word
     ('how many approved premises beds were there' -> 'bed'; 'how many cases did' -> 'case')."""
     phrase = _counted_phrase(question)
-    if not phrase:
-        return None
-    words = []
-    for w in phrase.split():
-        if w.lower().strip("?,.") in STOPWORDS:
-            break
-        words.append(w)
-    tokens = tokenize(" ".join(words))
+    tokens = tokenize(_noun_phrase(phrase)) if phrase else []
     return tokens[-1] if tokens else None
 
 
@@ -1032,6 +1038,12 @@ _DONE_REACH = 40  # characters: "staff interviewed said they managed more than 5
 def _done_near(sentence: str, value: tuple[int, int, str]) -> bool:
     """Whether the figure is what was done: "we inspected 165 cases", "165 cases were inspected"."""
     return bool(_DONE.search(sentence[max(0, value[0] - _DONE_REACH): value[1] + _DONE_REACH]))
+
+
+# "How many additional beds ...?" asks for what is added: "an extra 230 beds", not "almost 2,300 beds".
+_ASKS_EXTRA = re.compile(r"(?i)\b(?:how many|how much|number of)\s+(?:additional|extra|further)\b")
+_EXTRA_BESIDE = re.compile(r"(?i)\b(?:additional|extra|further|new|more)\b")
+EXTRA_BONUS = 0.3
 
 
 # "three probation services improving their overall rating to 'good'" counts the services that
@@ -1436,6 +1448,7 @@ def extract_answer(
     asks_speaker = kind == "name" and bool(_ASKS_SPEAKER.search(question))
     baseline_asked = bool(_ASKS_BASELINE.search(question))
     asked_interval = interval_asked(asked_part)
+    asks_extra = kind in _CHANGE_KINDS and bool(_ASKS_EXTRA.search(asked_part))
     best = None
     for hit in hits[:max_passages]:
         text = hit.chunk.text
@@ -1587,6 +1600,8 @@ def extract_answer(
             # The thing asked about right after the figure ("165 cases") is strong evidence.
             focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) or (
                 head is not None and _counts_by_ellipsis(sentence, value, head)) else 0.0
+            if asks_extra and _EXTRA_BESIDE.search(sentence[max(0, value[0] - 20): value[1] + 15]):
+                focus_bonus += EXTRA_BONUS
             # "When was the report published?" is answered by "The report is available ... on 29 April 2025".
             if publication_asked and _PUBLICATION.search(sentence):
                 focus_bonus += PUBLICATION_BONUS

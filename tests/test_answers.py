@@ -550,6 +550,15 @@ def test_the_things_counted_may_come_before_how_many():
     assert _answer_from(text, "Of the cases inspected, how many were looked at across the 12 regions?") == "165"
 
 
+def test_how_many_additional_things_asks_for_what_is_added():
+    assert focus_head("How many additional approved premises beds was the NPS putting in place?") == "bed"
+    assert focus_terms("How much extra money was put into Through the Gate?") == {"extra", "money"}
+    text = ("There are just over 100 hostels (approved premises) in England and Wales, and almost 2,300 beds. "
+            "Since we reported, the NPS is implementing plans for an extra 230 beds.")
+    assert _answer_from(text, "How many additional approved premises beds was the NPS putting in place?") == "230"
+    assert _answer_from(text, "How many approved premises beds are there?") == "2,300"
+
+
 def test_a_keyword_search_names_what_it_counts_as_a_question_does():
     def read(text: str, question: str) -> tuple[str | None, float]:
         return _answer_from(text, question), _confidence(text, question)
