@@ -1257,6 +1257,11 @@ def type_nouns_of(question: str) -> frozenset[str]:
                      if not (w[:1].isupper() and i + 1 < len(words) and words[i + 1][:1].isupper()))
 
 
+# "the London CRC owned by MTCNovo": the name after "<verb> by" is who did what the question asks about.
+_AGENT_BEFORE = re.compile(r"\b([a-z]+ed|run|led|held|written|made)\s+by\s+(?:the\s+)?$")
+AGENT_BONUS = 1.0
+
+
 def _value_score(
     sentence: str,
     value: tuple[int, int, str],
@@ -1278,6 +1283,7 @@ def _value_score(
     baseline_asked: bool = False,
     change_asked: bool = False,
     asked_interval: str | None = None,
+    question_words_stems: frozenset[str] = frozenset(),
 ) -> float:
     if sentence_terms is not None:
         score = _attribution(sentence, (value[0], value[1]), sentence_terms, acronyms,
@@ -1334,6 +1340,8 @@ def _value_score(
             # "Ombudsman" of "Prison and Probation Ombudsman", "Cymru" of "YJB Cymru"; a person's
             # name after a title stays whole ("Head of Communications Catherine Chan").
             score -= FRAGMENT_PENALTY
+        if (by := _AGENT_BEFORE.search(sentence, max(0, value[0] - 30), value[0])) and set(tokenize(by.group(1))) & question_words_stems:
+            score += AGENT_BONUS  # "Which company owned London CRC?" -> "London CRC owned by MTCNovo"
         if place and _after_place_word(sentence, value):
             score += PLACE_BONUS
         elif person and _after_place_word(sentence, value):
@@ -1559,7 +1567,8 @@ def extract_answer(
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
                                             items_asked, sentence_terms, asked_side, head, subset_total, asks_holding,
                                             figure_years, common_words, acronyms, place, baseline_asked,
-                                            asks_change and kind in _CHANGE_KINDS, asked_interval), -c[0]),
+                                            asks_change and kind in _CHANGE_KINDS, asked_interval, question_tokens),
+                              -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not
             # answered by it, and a question about a change is answered by nothing else.

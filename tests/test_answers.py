@@ -1177,6 +1177,12 @@ def test_a_list_item_is_rated_by_its_lead_in():
     assert _answer_from(text, "Which Yorkshire area was rated 'Requires improvement' overall?") == "West Yorkshire"
 
 
+def test_the_name_after_the_questions_verb_and_by_is_who_did_it():
+    text = ("In late 2016, we inspected North London, part of the London CRC owned by MTCNovo, "
+            "an organisation that also owns Thames Valley CRC.")
+    assert _answer_from(text, "Which company owned London CRC when inspectors visited North London?") == "MTCNovo"
+
+
 def test_a_rating_is_the_rating_of_the_body_its_sentence_or_list_names():
     text = ("Six probation services as ‘Requires improvement’ (all CRCs):\n• Merseyside\n• West Yorkshire.\n\n"
             "Due to Covid-19, the inspection of Hampshire CRC is incomplete.")
