@@ -1200,6 +1200,9 @@ _ASKS_HOLDING = re.compile(
     r"\bhow many\b.*\b(?:do|does|did)\b.*\b(?:have|has|had)\b(?:\s+(?:in|at|by|during|according)\b[^?]*)?\W*$", re.I)
 _ASKS_TOTAL = re.compile(r"\b(?:total|in all|altogether|overall|all told)\b|\bhow many\b.*\b(?:are|were) there\b", re.I)
 SUBSET_TOTAL_PENALTY = 2.0
+# "in total" asked and said: "In total, we completed 4,138 case assessments", not "leaving 2,929 cases".
+_SUM_BESIDE = re.compile(r"(?i)\b(?:in total|total(?:led)?|in all|altogether|all told|combined)\b")
+SUM_BONUS = 0.3
 
 # A name cut before "of", "and" or "for" and a capitalised word is the start of a longer name.
 _NAME_GOES_ON = re.compile(r"\s(?:of|and|for)\s(?:the\s)?[A-Z]")
@@ -1457,6 +1460,7 @@ def extract_answer(
     baseline_asked = bool(_ASKS_BASELINE.search(question))
     asked_interval = interval_asked(asked_part)
     asks_extra = kind in _CHANGE_KINDS and bool(_ASKS_EXTRA.search(asked_part))
+    asks_sum = kind in _CHANGE_KINDS and bool(_SUM_BESIDE.search(asked_part))
     best = None
     for hit in hits[:max_passages]:
         text = hit.chunk.text
@@ -1611,6 +1615,8 @@ def extract_answer(
                 head is not None and _counts_by_ellipsis(sentence, value, head)) else 0.0
             if asks_extra and _EXTRA_BESIDE.search(sentence[max(0, value[0] - 20): value[1] + 15]):
                 focus_bonus += EXTRA_BONUS
+            if asks_sum and _SUM_BESIDE.search(sentence[max(0, value[0] - 25): value[1] + 15]):
+                focus_bonus += SUM_BONUS  # "How many were completed in total?" -> "In total, we completed 4,138"
             # "When was the report published?" is answered by "The report is available ... on 29 April 2025".
             if publication_asked and _PUBLICATION.search(sentence):
                 focus_bonus += PUBLICATION_BONUS

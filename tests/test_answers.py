@@ -559,6 +559,14 @@ def test_how_many_additional_things_asks_for_what_is_added():
     assert _answer_from(text, "How many approved premises beds are there?") == "2,300"
 
 
+def test_how_many_in_total_is_answered_by_the_figure_said_to_be_the_total():
+    text = ("In total, we completed 4,138 case assessments: 3,050 in SQS and 1,088 in FJI. "
+            "For YOTs that were re-inspected, only the re-inspection data has been included in the youth offending "
+            "inspection programme, leaving 2,929 cases across 129 inspections.")
+    question = "How many case assessments were completed in total across the youth offending inspection programme?"
+    assert _answer_from(text, question) == "4,138"
+
+
 def test_a_keyword_search_names_what_it_counts_as_a_question_does():
     def read(text: str, question: str) -> tuple[str | None, float]:
         return _answer_from(text, question), _confidence(text, question)
