@@ -757,14 +757,24 @@ _COUNTED_PHRASE = re.compile(
 _EXTRA = re.compile(r"(?i)(?:additional|extra|further)\s")
 
 
+_VERB_AFTER_NOUN = re.compile(r"(?i)^(?:\w+ed|came|come|make|made|show|went|took|gave|got|left|fell|rose|grew|saw|met|held|ran)$")
+
+
 def _noun_phrase(phrase: str) -> str:
-    """The words of a counted phrase up to its first function word: 'extra money was put' -> 'extra money'."""
-    words = []
+    """The words of a counted phrase up to its first function word or its verb: 'extra money was
+    put' -> 'extra money'; 'probation services received' -> 'probation services'."""
+    words: list[str] = []
     for w in phrase.split():
-        if w.lower().strip("?,.") in STOPWORDS:
+        bare = w.lower().strip("?,.")
+        if bare in STOPWORDS or (words and _VERB_AFTER_NOUN.match(bare) and _looks_plural(words[-1])):
             break
         words.append(w)
     return " ".join(words)
+
+
+def _looks_plural(word: str) -> bool:
+    word = word.lower().strip("?,.")
+    return bool(re.search(r"[^su]s$", word)) or word in _IRREGULAR_PLURALS
 
 
 # "the reoffending rate for women on probation" is a share of women: the words up to a preposition.
@@ -1224,6 +1234,9 @@ _NUMBER_TOKENS = frozenset(tokenize(_NUMBER_WORDS.replace("|", " ")))
 _NO_NOUN_AFTER = re.compile(r"\s*(?:[,;:.)]|$|(?:in|by|for|at|from|across|among|within)\b)", re.I)
 
 
+_A_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _counts_by_ellipsis(sentence: str, value: tuple[int, int, str], head: str) -> bool:
     """A figure with no noun of its own counts what an earlier figure of its sentence counts.
 
@@ -1234,7 +1247,9 @@ def _counts_by_ellipsis(sentence: str, value: tuple[int, int, str], head: str) -
     if not re.fullmatch(_NUM, value[2], re.I) or not _NO_NOUN_AFTER.match(sentence, value[1]):
         return False  # a share or a duration names its own unit: "97%", "ten days"
     earlier = [t for pos, t in _word_tokens(sentence) if pos < value[0]]
-    return any(t == head and any(x[:1].isdigit() or x in _NUMBER_TOKENS for x in earlier[max(0, i - 3): i])
+    # ... by a figure, not a year: "Since 2014, the number of people charged ... from 429 to 517".
+    return any(t == head and any((x[:1].isdigit() and not _A_YEAR.fullmatch(x)) or x in _NUMBER_TOKENS
+                                 for x in earlier[max(0, i - 3): i])
                for i, t in enumerate(earlier))
 
 

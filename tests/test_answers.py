@@ -573,6 +573,10 @@ def test_a_keyword_search_names_what_it_counts_as_a_question_does():
 
     assert focus_terms("nps probation officer vacancies 2021") == {"nps", "probat", "offic", "vacanc"}
     assert focus_head("number of approved premises beds") == "bed"
+    # The counted phrase ends at its verb: "services received", "recalls came".
+    assert focus_head("How many probation services received an overall rating of 'Good'?") == "servic"
+    assert focus_head("How many recalls came from probation hostels?") == "recal"
+    assert focus_head("How many accredited programmes started?") == "programm"
     # "150,000 offenders" counts no vacancies, whether the question is typed out or as keywords.
     text = "In 2021 the NPS will supervise 150,000 offenders, and probation officer vacancies remain."
     assert read(text, "nps probation officer vacancies 2021") == read(
