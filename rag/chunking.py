@@ -16,6 +16,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from rag.cleaning import CleanText
 from rag.corpus import Document
+from rag.footnotes import footnotes, notes_in
 
 # Paragraphs first, then sentences, then clauses, then words.
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ": ", ", ", " ", ""]
@@ -35,6 +36,12 @@ class Chunk:
     # What a key-facts line is indexed with besides its document header: the page's
     # heading and the long forms of its abbreviations ("YOTs: Youth Offending Teams").
     context: str = ""
+    # The words citing each footnote printed in the chunk ("In Northamptonshire (BeNCH"):
+    # indexed with it, so a note is found by what it annotates (see `footnotes`).
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "notes", tuple(self.notes))  # a JSON list, as read from the index
 
     @property
     def section(self) -> str | None:
@@ -58,7 +65,8 @@ def context_header(doc: Document) -> str:
 
 def indexed_text(header: str, chunk: Chunk) -> str:
     """What both retrievers see of a chunk: its text under its document's (and page's) names."""
-    return f"{header}\n{chunk.context}\n{chunk.text}" if chunk.context else f"{header}\n{chunk.text}"
+    parts = [header, chunk.context, *chunk.notes, chunk.text]
+    return "\n".join(p for p in parts if p)
 
 
 # A key-facts line: a figure, then the label that says what it counts ("151 Number of YOTs").
@@ -201,10 +209,32 @@ def chunk_document(
             abbreviations = abbreviations or glossary(text_all)
             spans += [(s, e, True, fact_context(facts.section, text_all[s:e], abbreviations)) for s, e in facts.facts]
             floor = facts.end
-    return [
-        Chunk(first_id + n, doc.doc, *cleaned.original_span(cs, ce), cs, ce, text_all[cs:ce], fact, context)
-        for n, (cs, ce, fact, context) in enumerate(spans)
-    ]
+    notes = footnotes(doc.text)
+    chunks = []
+    for n, (cs, ce, fact, context) in enumerate(spans):
+        start, end = cleaned.original_span(cs, ce)
+        text = text_all[cs:ce]
+        # Within the model's limit, which the document header and the text already take part of.
+        room = max_tokens - SPECIAL_TOKENS - count_tokens(f"{header}\n{context}\n{text}")
+        cited = [note.citing for note in notes_in(notes, start, end)]
+        chunks.append(Chunk(first_id + n, doc.doc, start, end, cs, ce, text, fact, context,
+                            fitted_notes(cited, room, count_tokens)))
+    return chunks
+
+
+def fitted_notes(notes: list[str], room: int, count_tokens: Callable[[str], int]) -> tuple[str, ...]:
+    """The words citing a chunk's footnotes, cut to the tokens left in the model's limit."""
+    fitted = []
+    for citing in notes:
+        words = citing.split()
+        while words and count_tokens(" ".join(words)) + 1 > room:
+            words = words[:-1]
+        if len(words) < 3:  # no room left for what the note is about
+            break
+        line = " ".join(words)
+        room -= count_tokens(line) + 1
+        fitted.append(line)
+    return tuple(fitted)
 
 
 def _prose_spans(

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.footnotes import FOOTNOTE_START
+
 
 @dataclass(frozen=True)
 class CleanText:
@@ -140,8 +142,8 @@ def drop_footnote_digits_on_figures(ct: CleanText) -> CleanText:
     years are left alone ("in March 2016." with note 16 below is a year).
     """
     bodies: dict[int, list[int]] = {}
-    for m in _FOOTNOTE_START.finditer(ct.text):
-        bodies.setdefault(int(re.match(r"\d+", m.group(0)).group(0)), []).append(m.start())
+    for m in FOOTNOTE_START.finditer(ct.text):
+        bodies.setdefault(int(m.group(1)), []).append(m.start())
 
     def repl(m: re.Match) -> str:
         whole = m.group(0)
@@ -240,13 +242,9 @@ def drop_repeated_paragraphs(paragraphs: list[CleanText], min_chars: int = 40) -
     return [p for i, p in enumerate(paragraphs) if i not in dropped]
 
 
-# A footnote opens a line with its number and a wide gap: "17\u2003HM Inspectorate ...".
-_FOOTNOTE_START = re.compile(r"^\d{1,3}(?:[\u2000-\u200b]|[ \t]{2})[ \t\u2000-\u200b]*(?=\S)", re.M)
-
-
 def footnote_starts(ct: CleanText) -> set[int]:
     """Original offsets of the first word of every footnote (just after its number)."""
-    return {int(ct.offsets[m.end()]) for m in _FOOTNOTE_START.finditer(ct.text)}
+    return {int(ct.offsets[m.end()]) for m in FOOTNOTE_START.finditer(ct.text)}
 
 
 def is_footnote(para: CleanText, notes: set[int]) -> bool:

@@ -97,3 +97,34 @@ def test_each_key_fact_is_a_chunk_indexed_under_its_heading(encoder):
     # The prose after the list starts after it: no chunk repeats a fact by reaching back.
     after = chunks[-1]
     assert not after.fact and after.text.startswith("YOTs work with partners")
+
+
+FOOTNOTED = (
+    "Across our inspections, we see differences. In \nNorthamptonshire (BeNCH34 CRC), some staff had an excellent \n"
+    "rapport with those they were supervising.\n\n"
+    "34  Bedfordshire, Northamptonshire, Cambridgeshire and Hertfordshire.\n"
+    "35  A note that no marker points at.\n"
+)
+
+
+def test_a_footnote_is_linked_to_the_words_its_marker_follows():
+    from rag.footnotes import footnotes
+
+    notes = footnotes(FOOTNOTED)
+    assert [(n.number, n.citing) for n in notes] == [(34, "In Northamptonshire (BeNCH")]
+    assert FOOTNOTED[notes[0].start:].startswith("Bedfordshire")
+    assert FOOTNOTED[notes[0].marker:notes[0].marker + 2] == "34"
+
+
+def test_the_chunk_holding_a_footnote_is_indexed_with_the_words_citing_it(encoder):
+    from rag.chunking import Chunk
+    from rag.corpus import Document
+
+    doc = Document(doc="d.txt", title="Annual report", date="", publisher="", text=FOOTNOTED, sha256="0")
+    chunks = chunk_document(doc, clean(FOOTNOTED), encoder.count_tokens, 256, 48)
+    noted = [c for c in chunks if c.notes]
+    assert len(noted) == 1 and "Bedfordshire" in noted[0].text
+    assert noted[0].notes == ("In Northamptonshire (BeNCH",)
+    assert "In Northamptonshire (BeNCH\n" in indexed_text("Annual report", noted[0])
+    # As stored in the index: JSON lists become the tuples they were.
+    assert Chunk(**noted[0].to_json()) == noted[0]
