@@ -11,6 +11,7 @@ the passages are still shown.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -1389,6 +1390,8 @@ def extract_answer(
     kind = question_kind(question)
     if kind == "expansion":
         return _expansion(question, hits[:max_passages])
+    if kind == "name" and stands_for(question) and (spelt := _expansion(question, hits[:max_passages])).answer:
+        return dataclasses.replace(spelt, kind=kind)  # "Which counties does BeNCH stand for?"
     if kind == "definition":  # the passages are the answer; no figure or name in them is
         return Extracted(None, None, None, None, None, None, None, kind, 0.0)
     # "key facts" names the page the question means (see KEY_FACTS_BONUS), not its subject.
@@ -1727,10 +1730,34 @@ def asked_abbreviation(question: str) -> str | None:
     return (m.group("a") or m.group("b")).upper() if m else None
 
 
+# "Which counties does the name of BeNCH CRC stand for?": the first acronym before "stand for".
+_STANDS_FOR = re.compile(r"\b(?P<a>[A-Z][a-z]*[A-Z][A-Za-z]*)\b[^?]*?\bstands?\s+for\b")
+
+
+def stands_for(question: str) -> str | None:
+    """'BeNCH' of 'Which four counties does BeNCH CRC stand for?', in the question's own case."""
+    m = _ASKS_EXPANSION.search(question) or _STANDS_FOR.search(question)
+    return next((g for g in m.groups() if g), None) if m else None
+
+
+def _spelt_out(abbreviation: str, text: str) -> re.Match | None:
+    """Where a run of names spells out a mixed-case abbreviation by its capitals, in any
+    separation: 'Bedfordshire, Northamptonshire, Cambridgeshire and Hertfordshire' for BeNCH."""
+    capitals = [c for c in abbreviation if c.isupper()]
+    if len(capitals) < 3 or capitals == list(abbreviation):
+        return None  # an all-capital abbreviation is defined by its bracket (see glossary)
+    name = r"[A-Z][\w’'-]+"
+    run = rf"{name}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){name}){{{len(capitals) - 1}}}"
+    return next((m for m in re.finditer(run, text)
+                 if [w[0] for w in re.findall(name, m.group(0))] == capitals), None)
+
+
 def _expansion(question: str, hits: list[Hit]) -> Extracted:
     """'What does MAPPA stand for?' is answered where a passage defines it:
-    'Multi-Agency Public Protection Arrangements (MAPPA)'."""
-    abbreviation = asked_abbreviation(question)
+    'Multi-Agency Public Protection Arrangements (MAPPA)'; 'What does BeNCH stand for?' where
+    names spell out its capitals (a footnote: 'Bedfordshire, Northamptonshire, ...')."""
+    token = stands_for(question) or ""
+    abbreviation = token.upper()
     for hit in hits:
         text = hit.chunk.text
         long_form = glossary(text).get(abbreviation)
@@ -1740,4 +1767,10 @@ def _expansion(question: str, hits: list[Hit]) -> Extracted:
         for s, e in split_sentences(text):
             if s <= at < e:
                 return Extracted(long_form, text[s:e].strip(), hit.rank, s, e, at, at + len(long_form), "expansion", 1.0)
+    for hit in hits:
+        if m := _spelt_out(token, hit.chunk.text):
+            for s, e in split_sentences(hit.chunk.text):
+                if s <= m.start() < e:
+                    return Extracted(m.group(0), hit.chunk.text[s:e].strip(), hit.rank, s, e, m.start(), m.end(),
+                                     "expansion", 1.0)
     return Extracted(None, None, None, None, None, None, None, "expansion", 0.0)

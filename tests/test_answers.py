@@ -1195,6 +1195,13 @@ def test_the_name_after_the_questions_verb_and_by_is_who_did_it():
     assert _answer_from(text, "Which company owned London CRC when inspectors visited North London?") == "MTCNovo"
 
 
+def test_a_mixed_case_abbreviation_is_spelt_out_by_names_with_its_capitals():
+    text = "Note 34. Bedfordshire, Northamptonshire, Cambridgeshire and Hertfordshire. Bedford and Hertford."
+    expected = "Bedfordshire, Northamptonshire, Cambridgeshire and Hertfordshire"
+    assert _answer_from(text, "Which four counties does the name of BeNCH CRC stand for?") == expected
+    assert _answer_from(text, "What does BeNCH stand for?") == expected
+
+
 def test_a_rating_is_the_rating_of_the_body_its_sentence_or_list_names():
     text = ("Six probation services as ‘Requires improvement’ (all CRCs):\n• Merseyside\n• West Yorkshire.\n\n"
             "Due to Covid-19, the inspection of Hampshire CRC is incomplete.")
