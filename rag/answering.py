@@ -994,7 +994,7 @@ NOUN_PENALTY = 0.3
 _ZERO = re.compile(r"(?i)not\s+(?:a\s+single|one)|none|zero|0|nil|no")
 # "Where was the shortage most acute?", "In which two places ...?": a place, which a report
 # names after a preposition of place ("especially acute in London and the South East").
-_ASKS_PLACE = re.compile(r"(?i)^\s*where\b|\bwhich\s+(?:two\s+|three\s+|four\s+)?(?:places?|areas?|regions?|cit(?:y|ies)"
+_ASKS_PLACE = re.compile(r"(?i)^\s*where\b|\bwhich\s+(?:two\s+|three\s+|four\s+|of\s+the\s+(?:\d+\s+)?)?(?:[a-z]+\s+)?(?:places?|areas?|regions?|cit(?:y|ies)"
                          r"|count(?:y|ies)|towns?|locations?)\b")
 _AT_PLACE = re.compile(r"(?i)\b(?:in|at|across|throughout|within|around)\s+(?:the\s+)?$")
 PLACE_BONUS = 1.0
@@ -1544,6 +1544,11 @@ def extract_answer(
                 # A key-facts line opens with its figure ("151 Number of YOTs"), not a footnote's number.
                 values = [c for c in candidates(sentence, "number")[:1]
                           if c[0] == 0 and c[2][-1].isdigit() and c[2].lower() not in question_values]
+            if place:
+                # "Which of the 12 regions had the largest shortfall?" is no more answered by the
+                # reports' own scope, "England and Wales", than the question itself says.
+                # A sentence naming nothing else offers it, and the answer is vetoed below.
+                values = [c for c in values if not _ENGLAND_AND_WALES.fullmatch(c[2])] or values
             if asks_exact:
                 # "Exactly what percentage ...?" is not answered by "fewer than half" or "eight out of ten".
                 values = [c for c in values if not _HEDGE_BEFORE.search(sentence[max(0, c[0] - 30): c[0]])
@@ -1603,8 +1608,6 @@ def extract_answer(
                 shape_penalty += RANGE_END_PENALTY
             if place and not _after_place_word(sentence, value) and _names_a_body(value[2]):
                 shape_penalty += PLACE_PENALTY  # "HM Prison and Probation Service has ..." names no place
-            if place and _ENGLAND_AND_WALES.fullmatch(value[2]):
-                shape_penalty += PLACE_PENALTY  # the reports' own scope says no more where than the question does
             rating_bonus = 0.0
             if rating_asked and (named := {m.group(1).lower() for m in _RATING_LABEL.finditer(rated_as)}):
                 if rating_asked not in named:
@@ -1685,7 +1688,8 @@ def extract_answer(
     if kind == "rating" and (bodies := named_words(asked_part, common_words)):
         rated = f"{near_text} {_list_items_after(best_text, e) if sentence.rstrip().endswith(':') else ''}"
         unrated_body = not bodies & (token_set(rated) | best_header)
-    if (outside_place or calendar_year or unrelated_count or unrated_body or names_other_period(question, sentence)
+    whole_scope = place and bool(_ENGLAND_AND_WALES.fullmatch(vtext))
+    if (outside_place or calendar_year or unrelated_count or whole_scope or unrated_body or names_other_period(question, sentence)
             or (post_holder and not _looks_like_person(vtext, common_words))
             or label_missing or _dated_otherwise(sentence, asked_years, said_when)):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))

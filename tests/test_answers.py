@@ -1195,6 +1195,13 @@ def test_the_name_after_the_questions_verb_and_by_is_who_did_it():
     assert _answer_from(text, "Which company owned London CRC when inspectors visited North London?") == "MTCNovo"
 
 
+def test_which_of_the_regions_is_not_answered_by_the_reports_own_scope():
+    question = "Which of the 12 probation regions had the largest shortfall of probation officers?"
+    assert _answer_from("165 cases were inspected across all 12 probation regions in England and Wales.", question) is None
+    assert _answer_from("Of all 12 probation regions in England and Wales, the shortfall of probation officers "
+                        "was largest in London.", question) == "London"
+
+
 def test_a_mixed_case_abbreviation_is_spelt_out_by_names_with_its_capitals():
     text = "Note 34. Bedfordshire, Northamptonshire, Cambridgeshire and Hertfordshire. Bedford and Hertford."
     expected = "Bedfordshire, Northamptonshire, Cambridgeshire and Hertfordshire"
