@@ -1181,6 +1181,15 @@ def _counts_something_else(sentence: str, value: tuple[int, int, str], question_
 
 
 _PEOPLE = frozenset(tokenize("people individuals persons"))
+_PERSONS = frozenset(tokenize(
+    "people individuals persons offenders children women men girls boys adults staff officers workers managers "
+    "prisoners inspectors leaders practitioners victims employees members families parents carers users cases"))
+
+
+def _counts_persons(sentence: str, value: tuple[int, int, str]) -> bool:
+    """Whether the nouns a figure counts are people of some kind ("28,819 offenders")."""
+    nouns = counted_words(sentence, value)
+    return not nouns or bool({t for n in nouns for t in tokenize(n)} & _PERSONS)
 _FIRST_PERSON = re.compile(r"\b(?:I|my|me|myself)\b")
 # Reports name the same people by different words: the youth justice system's "children"
 # are "young people" in the 2017 report and "children" in later ones.
@@ -1630,7 +1639,9 @@ def extract_answer(
             if other_things:
                 # "not one of the NPS divisions" says nothing of how many officers there are: a
                 # zero of something else is no evidence at all.
-                shape_penalty += 1.0 if _ZERO.fullmatch(value[2]) else NOUN_PENALTY
+                # ... and "eight recommendations" no number of people: things are no persons.
+                shape_penalty += 1.0 if _ZERO.fullmatch(value[2]) or (head in _PEOPLE and not _counts_persons(
+                    sentence, value)) else NOUN_PENALTY
             # The thing asked about right after the figure ("165 cases") is strong evidence.
             focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) or (
                 head is not None and _counts_by_ellipsis(sentence, value, head)) else 0.0

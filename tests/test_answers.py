@@ -907,6 +907,14 @@ def test_a_figure_that_counts_something_else_is_weak_evidence():
             < _confidence("Probation staff were agency workers: 32 per cent of workers.", question) - 0.25)
 
 
+def test_a_count_of_things_is_no_number_of_people():
+    question = "How many people was the Probation Service supervising?"
+    things = _confidence("Supervising people, the Probation Service received eight recommendations.", question)
+    unsaid = _confidence("Supervising people, the Probation Service received eight in all.", question)
+    assert things < unsaid - 0.8
+    assert _answer_from("The Probation Service was supervising 240,000 people.", question) == "240,000"
+
+
 def test_a_count_of_something_else_from_a_passage_that_never_names_the_thing_asked_is_no_answer():
     question = "How many probation officer posts were vacant across the 12 probation regions?"
     assert _answer_from("165 cases were inspected across all 12 probation regions.", question) is None
