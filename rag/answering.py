@@ -1399,8 +1399,9 @@ def extract_answer(
     kind = question_kind(question)
     if kind == "expansion":
         return _expansion(question, hits[:max_passages])
-    if kind == "name" and stands_for(question) and (spelt := _expansion(question, hits[:max_passages])).answer:
-        return dataclasses.replace(spelt, kind=kind)  # "Which counties does BeNCH stand for?"
+    if stands_for(question) and (spelt := _expansion(question, hits[:max_passages])).answer:
+        # "Which counties does BeNCH stand for?", "What does BeNCH CRC stand for?"
+        return dataclasses.replace(spelt, kind=kind)
     if kind == "definition":  # the passages are the answer; no figure or name in them is
         return Extracted(None, None, None, None, None, None, None, kind, 0.0)
     # "key facts" names the page the question means (see KEY_FACTS_BONUS), not its subject.

@@ -1215,6 +1215,7 @@ def test_a_mixed_case_abbreviation_is_spelt_out_by_names_with_its_capitals():
     expected = "Bedfordshire, Northamptonshire, Cambridgeshire and Hertfordshire"
     assert _answer_from(text, "Which four counties does the name of BeNCH CRC stand for?") == expected
     assert _answer_from(text, "What does BeNCH stand for?") == expected
+    assert _answer_from(text, "What does BeNCH CRC stand for?") == expected  # found by asking over HTTP
 
 
 def test_a_rating_is_the_rating_of_the_body_its_sentence_or_list_names():
