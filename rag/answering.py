@@ -767,15 +767,14 @@ def _noun_phrase(phrase: str) -> str:
     words: list[str] = []
     for w in phrase.split():
         bare = w.lower().strip("?,.")
-        if bare in STOPWORDS or (words and _VERB_AFTER_NOUN.match(bare) and _looks_plural(words[-1])):
+        if bare in STOPWORDS or (words and _VERB_AFTER_NOUN.match(bare) and _looks_plural(words[-1].strip("?,."))):
             break
         words.append(w)
     return " ".join(words)
 
 
 def _looks_plural(word: str) -> bool:
-    word = word.lower().strip("?,.")
-    return bool(re.search(r"[^su]s$", word)) or word in _IRREGULAR_PLURALS
+    return bool(re.search(r"[^su]s$", word)) or word.lower() in _IRREGULAR_PLURALS
 
 
 # "the reoffending rate for women on probation" is a share of women: the words up to a preposition.
@@ -1161,7 +1160,7 @@ def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
         common = [w for w in words if w[0].islower()]
         return common[:1] or words[:1]
     # The loop already stopped at function words.
-    return [w for w in words if re.search(r"[^su]s$", w) or w.lower() in _IRREGULAR_PLURALS]
+    return [w for w in words if _looks_plural(w)]
 
 
 def _counts_something_else(sentence: str, value: tuple[int, int, str], question_tokens: frozenset[str],
@@ -1311,7 +1310,7 @@ def _value_score(
     baseline_asked: bool = False,
     change_asked: bool = False,
     asked_interval: str | None = None,
-    question_words_stems: frozenset[str] = frozenset(),
+    question_stems: frozenset[str] = frozenset(),
 ) -> float:
     if sentence_terms is not None:
         score = _attribution(sentence, (value[0], value[1]), sentence_terms, acronyms,
@@ -1368,7 +1367,7 @@ def _value_score(
             # "Ombudsman" of "Prison and Probation Ombudsman", "Cymru" of "YJB Cymru"; a person's
             # name after a title stays whole ("Head of Communications Catherine Chan").
             score -= FRAGMENT_PENALTY
-        if (by := _AGENT_BEFORE.search(sentence, max(0, value[0] - 30), value[0])) and set(tokenize(by.group(1))) & question_words_stems:
+        if (by := _AGENT_BEFORE.search(sentence, max(0, value[0] - 30), value[0])) and set(tokenize(by.group(1))) & question_stems:
             score += AGENT_BONUS  # "Which company owned London CRC?" -> "London CRC owned by MTCNovo"
         if place and _after_place_word(sentence, value):
             score += PLACE_BONUS
