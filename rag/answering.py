@@ -593,8 +593,18 @@ def asked_post(question: str) -> str | None:
 
 
 def asks_publication(question: str) -> bool:
-    """'When was the London CRC report published?'"""
-    return question_kind(question) == "date" and bool(_PUBLICATION.search(question))
+    """'When was the London CRC report published?', but not 'When did inspectors carry out
+    their fieldwork for the report published in August 2019?', where 'published' only says
+    which report."""
+    return question_kind(question) == "date" and _names_publication(question)
+
+
+# "When did/does X <verb> ... the report published in ...": another verb is asked about.
+_OTHER_VERB_ASKED = re.compile(r"(?i)^\s*when\s+(?:did|do|does)\b(?![^?]*\b(?:publish|release|launch)\b)")
+
+
+def _names_publication(question: str) -> bool:
+    return bool(_PUBLICATION.search(question)) and not _OTHER_VERB_ASKED.search(question)
 
 
 def states_publication(text: str) -> bool:
@@ -1473,7 +1483,7 @@ def extract_answer(
     measure = measure_asked(asked_part) if kind in ("percent", "number") else None
     asks_moved = asks_change or bool(_ASKS_MOVED.search(asked_part))
     asks_holding = kind == "count" and bool(_ASKS_HOLDING.search(question))
-    publication_asked = kind == "date" and bool(_PUBLICATION.search(question))  # as asks_publication()
+    publication_asked = kind == "date" and _names_publication(question)  # as asks_publication()
     asks_source = kind == "name" and bool(_ASKS_SOURCE.search(question))
     asked_side = "end" if _ASKS_END.search(question) else "start" if _ASKS_START.search(question) else None
     asks_period = kind == "date" and bool(_ASKS_PERIOD.search(question))

@@ -418,6 +418,15 @@ def test_when_is_answered_by_a_point_in_time_and_which_period_by_a_whole_period(
     assert _answer_from(cited, "In which year was the Quality and Impact report on Kent published?") == "2017"
 
 
+def test_published_that_only_says_which_report_asks_nothing_about_publication(service):
+    from rag.answering import asks_publication
+
+    question = "When did inspectors do their fieldwork for the London CRC report published in August 2019?"
+    assert not asks_publication(question)
+    assert asks_publication("When was the London CRC report published?")
+    assert service.ask(question).answer == "April and May 2019"
+
+
 def test_a_question_about_publication_is_answered_by_when_the_report_is_available():
     text = ("Fieldwork for this inspection took place in April and May 2019. "
             "The report is available at on 21 August 2019 00.01.")
