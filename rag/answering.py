@@ -762,10 +762,11 @@ _ASKS_EXACT = re.compile(r"(?i)\b(?:exact(?:ly)?|precise(?:ly)?)\b")
 _HEDGE_BEFORE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|under|almost|nearly|around|about|roughly"
                            r"|approximately|some|just over|just under|up to)\s+$")
 _VAGUE_ONE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|no more than|no|any|every|each|some)\s+$")
+_EXTRA_WORDS = "additional|extra|further"  # what is added to a counted thing ("an extra 230 beds")
 _COUNTED_PHRASE = re.compile(
     r"(?i)\b(?:how many|number of|share of|proportion of|percentage of|how much)\s+(?:of\s+(?:the|its|their)\s+)?"
-    r"((?:(?:additional|extra|further)\s+)?(?:\S+\s*){1,3})")
-_EXTRA = re.compile(r"(?i)(?:additional|extra|further)\s")
+    rf"((?:(?:{_EXTRA_WORDS})\s+)?(?:\S+\s*){{1,3}})")
+_EXTRA = re.compile(rf"(?i)(?:{_EXTRA_WORDS})\s")
 
 
 _VERB_AFTER_NOUN = re.compile(r"(?i)^(?:\w+ed|came|come|make|made|show|went|took|gave|got|left|fell|rose|grew|saw|met|held|ran)$")
@@ -1061,8 +1062,8 @@ def _done_near(sentence: str, value: tuple[int, int, str]) -> bool:
 
 
 # "How many additional beds ...?" asks for what is added: "an extra 230 beds", not "almost 2,300 beds".
-_ASKS_EXTRA = re.compile(r"(?i)\b(?:how many|how much|number of)\s+(?:additional|extra|further)\b")
-_EXTRA_BESIDE = re.compile(r"(?i)\b(?:additional|extra|further|new|more)\b")
+_ASKS_EXTRA = re.compile(rf"(?i)\b(?:how many|how much|number of)\s+(?:{_EXTRA_WORDS})\b")
+_EXTRA_BESIDE = re.compile(rf"(?i)\b(?:{_EXTRA_WORDS}|new|more)\b")
 EXTRA_BONUS = 0.3
 
 
