@@ -770,6 +770,9 @@ _EXTRA = re.compile(rf"(?i)(?:{_EXTRA_WORDS})\s")
 
 
 _VERB_AFTER_NOUN = re.compile(r"(?i)^(?:\w+ed|came|come|make|made|show|went|took|gave|got|left|fell|rose|grew|saw|met|held|ran)$")
+# An irregular past tense is a verb after any noun ("extra money went into ..."), while "-ed"
+# and "show" after a singular may still be its modifier or the noun itself.
+_PAST_AFTER_NOUN = re.compile(r"(?i)^(?:came|made|went|took|gave|got|fell|rose|grew|saw|met|held|ran)$")
 
 
 def _noun_phrase(phrase: str) -> str:
@@ -778,7 +781,8 @@ def _noun_phrase(phrase: str) -> str:
     words: list[str] = []
     for w in phrase.split():
         bare = w.lower().strip("?,.")
-        if bare in STOPWORDS or (words and _VERB_AFTER_NOUN.match(bare) and _looks_plural(words[-1].strip("?,."))):
+        if bare in STOPWORDS or (words and (_PAST_AFTER_NOUN.match(bare) or (
+                _VERB_AFTER_NOUN.match(bare) and _looks_plural(words[-1].strip("?,."))))):
             break
         words.append(w)
     return " ".join(words)
@@ -792,6 +796,16 @@ def _looks_plural(word: str) -> bool:
 _RATE_FOR = re.compile(r"(?i)\brates?\s+(?:for|among|amongst)\s+(?:the\s+)?((?:(?!(?:on|in|at|of|for|from|during|under|with|by|who|that|across)\b)[\w-]+\s*){1,3})")
 _WHEN_WORDS = re.compile(rf"(?i)\d|\b(?:{_MONTH_ABBR}|cohorts?|periods?|years?|quarters?|months?|weeks?)\b")
 _MONEY_WORDS = frozenset(tokenize("money extra additional funding cash amount sum pounds"))
+# What money went on: "How much extra money went into enhanced Through the Gate services?"
+_MONEY_PURPOSE = re.compile(r"(?i)\b(?:went|spent|put|invested|allocated|given|used|paid)\s+(?:[a-z]+\s+)?"
+                            r"(?:on|into|in|for)\s+(?P<what>[^,?]+)")
+
+
+def money_purpose(question: str) -> frozenset[str]:
+    """The first words of what the money went on; a sum for something else answers nothing
+    ("How much extra money went on staff training?" is not "£22m for Through the Gate")."""
+    m = _MONEY_PURPOSE.search(question)
+    return frozenset(t for t in tokenize(m.group("what")) if not t.isdigit()) if m else frozenset()
 
 
 # "Of the cases inspected in 2025, how many were ...", "Out of all 21 CRCs, how many ...": the
@@ -1458,6 +1472,7 @@ def extract_answer(
     asked_part = m.group(1) if (m := _LAST_SENTENCE.search(question)) else question
     asks_change = bool(_CHANGE_QUESTION.search(_COMPARATIVE.sub(" ", _FROM_GIVEN.sub(" ", asked_part))))
     focus = focus_terms(asked_part) or focus_terms(question)
+    purpose = money_purpose(asked_part) if kind == "money" else frozenset()
     head = focus_head(asked_part) or focus_head(question)
     figure_years = years_in(asked_part) or asked_years
     asks_existing = bool(_ASKS_EXISTING.search(question))
@@ -1523,7 +1538,8 @@ def extract_answer(
                        or bool(same_things(focus) & (_with_spelt_out(token_set(text), acronyms) | header_tokens))
                        or (hit.chunk.fact and kind == "percent")
                        # "How much extra money ...?" measures money, which a "£" already says.
-                       or (kind == "money" and focus <= _MONEY_WORDS))
+                       or (kind == "money" and focus <= _MONEY_WORDS
+                           and (not purpose or bool(purpose & (token_set(text) | header_tokens)))))
         if measure and not any(t.startswith(measure) for t in token_set(text) | header_tokens):
             names_focus = False  # a "turnover rate" from a passage that never speaks of turnover
         prev_tokens: frozenset[str] = frozenset()

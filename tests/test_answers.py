@@ -384,7 +384,8 @@ def test_a_post_is_held_by_a_person_named_after_it_and_never_by_a_body_or_place(
 def test_how_much_money_is_answered_by_a_sum_whatever_the_money_is_called():
     text = "The Inspectorate found that an additional £22m for enhanced Through the Gate services made a difference."
     assert _answer_from(text, "How much extra money was put into enhanced Through the Gate services?") == "£22m"
-    # Other words the question counts still have to be there.
+    assert _answer_from(text, "How much extra money went into enhanced Through the Gate services?") == "£22m"
+    # What the money went on still has to be there.
     assert _answer_from(text, "How much extra money went on staff training?") is None
 
 
