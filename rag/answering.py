@@ -907,6 +907,8 @@ def _proximity(sentence: str, span: tuple[int, int], terms: set[str]) -> float:
 
 _CLAUSE = re.compile(r",\s+(?:and|but|while|whereas|compared)\b|;|\s(?:and\s+)?(?=(?:a\s+further|another)\s)"
                      rf"|\s(?=and\s+(?:an?\s+|the\s+)?(?:£?\d|(?:{_NUMBER_WORDS})\b))", re.I)
+_SUMMARY_CLAUSE = re.compile(r"[;,]?\s*(?:(?:a|an|the|of|by|which|is|was|representing|equivalent|to|overall|"
+                             r"reduction|increase|decrease|fall|rise|drop|decline|change)s?\s+)*", re.I)
 _NEAR_WORDS = 6.0  # word distance at which a term's evidence halves
 _FAR_SIDE = 0.8  # a term on a figure's far side counts this much
 
@@ -923,6 +925,23 @@ def figure_terms(sentence: str, weights: dict[str, float], first_value: int) -> 
     subject = {t for pos, t in _word_tokens(sentence) if pos < first_value}
     mean = sum(weights.values()) / len(weights)
     return {t: w / mean for t, w in weights.items() if t not in subject}
+
+
+def _bracket_close(sentence: str, span: tuple[int, int]) -> int | None:
+    """Where the bracket a figure stands in closes, if it stands in one with words of its own
+    ("one in two (49%) NPS cases": a bracket that only restates a figure is read through)."""
+    opened = sentence.rfind("(", 0, span[0])
+    if opened > sentence.rfind(")", 0, span[0]) and (close := sentence.find(")", span[1])) >= 0 and (
+            sentence[opened + 1: close].strip() != sentence[span[0]: span[1]]):
+        return close
+    return None
+
+
+def _own_words_after(sentence: str, value: tuple[int, int, str], width: int = 40) -> str:
+    """The words after a figure that can still be its own: "357 over the year; 3,434 FTE" (FTE
+    is 3,434's), "(... a reduction of 84%), as has the number of young people" (they are not 84%'s)."""
+    end = min(value[1] + width, close) if (close := _bracket_close(sentence, value[:2])) is not None else value[1] + width
+    return sentence[value[1]: end].split(";")[0]
 
 
 def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float],
@@ -946,7 +965,13 @@ def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float],
         # A change is described by its level's words: "3,434 FTE band 4 probation officers,
         # representing decreases of 89 (2.5%) over the quarter and 116 ...": back to the ";".
         lo = sentence.rfind(";", 0, value_word)
+    if lo >= 0 and _SUMMARY_CLAUSE.fullmatch(sentence, lo, value_word):
+        # "... 2,915 in 2007/2008 down to 959 in 2015/2016; a reduction of 67%": a clause with no
+        # words of its own sums up the one before.
+        lo = max((c for c in cuts if c < lo), default=-1)
     hi = min((c for c in cuts if c >= span[1]), default=len(sentence))
+    if (close := _bracket_close(sentence, span)) is not None:
+        hi = min(hi, close)  # "(... a reduction of 84%), as has the number of young people in custody"
     before = [t for pos, t in words if lo < pos < value_word][::-1]
     after = [t for pos, t in words if span[1] <= pos < hi]
     bracketed = sentence[max(0, span[0] - 1): span[0]] == "("
@@ -1342,7 +1367,7 @@ def _value_score(
                              of_level=change_asked and continues_changes(sentence, value))
     else:
         score = _proximity(sentence, (value[0], value[1]), terms)
-    after = tokenize(sentence[value[1]: value[1] + 40].split(";")[0])  # "357 over the year; 3,434 FTE": FTE is 3,434's
+    after = tokenize(_own_words_after(sentence, value))
     # The thing counted stands right after its figure ("eight organisations"); further on, the
     # words may belong to the next figure ("21 Community Rehabilitation Companies owned by eight").
     if head is not None and (head in after[:3] or _counts_by_ellipsis(sentence, value, head)):

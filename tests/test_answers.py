@@ -990,6 +990,15 @@ def test_a_new_clause_describes_its_own_figure():
     assert _answer_from(text, "In how many cases was a programme proposed?") == "21"
 
 
+def test_a_figure_in_brackets_is_about_its_bracket_and_a_summing_up_clause_about_the_one_before():
+    text = ("First-time entrants to the youth justice system have fallen (from 110,801 in 2007/2008 to 18,263 in "
+            "2015/2016: a reduction of 84%), as has the number of young people in custody (an average monthly "
+            "population of 2,915 in 2007/2008 down to 959 in 2015/2016; a reduction of 67%).")
+    question = "By what percentage did the average monthly number of young people in custody fall?"
+    assert _answer_from(text, question) == "67%"
+    assert _answer_from(text, "By what percentage did first-time entrants to the youth justice system fall?") == "84%"
+
+
 def test_the_head_noun_of_the_counted_thing_beats_its_modifiers():
     text = "There are just over 100 hostels (‘approved premises’) in England and Wales, and almost 2,300 beds."
     assert _answer_from(text, "Roughly how many approved premises beds were there in England and Wales?") == "2,300"
