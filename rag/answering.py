@@ -124,7 +124,8 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
                          r"|\bhow much\b.*\b(?:pay|pays|paid|paying|payments?|fees?|prices?|grants?|charged?)\b",
                          re.I)),
     # "When inspectors looked at hostels, how many beds ...?": a clause that sets the scene is no date question.
-    ("date", re.compile(r"^\s*(when(?![^?]*,\s*(?:how|what|which|who|where|in what)\b)|since when|until when|from when|what date"
+    ("date", re.compile(r"^\s*(when(?![^?]*,\s*(?:(?:up to|roughly|about|around|approximately|exactly)\s+)?"
+                        r"(?:how|what|which|who|where|in what)\b)|since when|until when|from when|what date"
                         r"|on what date|which period|what period)\b"
                         r"|\b(which|what) (month|year|date|day)\b", re.I)),
     ("name", re.compile(r"^\s*(who|whom|where|which|what (organisation|company|body|panel|scale|review|prison|name))\b"

@@ -60,6 +60,7 @@ from rag.retrieval import Hit, read_also, with_latest
         ("What was the annual value of the facilities contracts?", "money"),
         # A "when" clause that sets the scene does not make a date question.
         ("When inspectors looked at hostels in July 2017, how many beds were needed?", "count"),
+        ("When inspectors visited in late 2016, up to how many cases did managers oversee?", "count"),
         ("When, according to the report, did the inspections start?", "date"),
         # What is paid is money; a panel that grants accreditation is still a name.
         ("How much does the Ministry of Justice pay the firms that manage NPS facilities?", "money"),
