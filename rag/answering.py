@@ -20,6 +20,7 @@ from functools import lru_cache
 from rag.chunking import glossary
 from rag.lexical import BM25, STOPWORDS, tokenize
 from rag.retrieval import Hit
+from rag.tables import column_fit, column_keys, is_caption, is_heading, row_cells
 
 _NUMBER_WORDS = (
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -1116,8 +1117,8 @@ _ASKS_MOVED = re.compile(rf"(?i)\b{_MOVED}\b")
 
 # A table's caption and column headings say what its rows count: "Figure 35: Serious further
 # offence reviews ..." / "2016/2017 517 268,062 0.19%". A row is read with them, as a list item
-# is read with its lead-in.
-_CAPTION = re.compile(r"^\s*(?:Figure|Table|Chart)\s+\d+[a-z]?\s*[:.–-]")
+# is read with its lead-in, and its figures by their columns (see `tables`).
+COLUMN_BONUS = 3.0
 
 
 _WORD = re.compile(r"\S+")
@@ -1477,6 +1478,7 @@ def extract_answer(
                         if str(_NUMBER_VALUES[t] + _NUMBER_VALUES[u]) in question_values}
     asked_years = years_in(question)
     question_tokens = frozenset(tokenize(question))
+    column_asked = question_tokens | _initialisms(question)  # "Community Rehabilitation Company cases": the CRC column
     # An abbreviation stands for its words: the question's own ("CRC" for its "Community
     # Rehabilitation Company"), and the reports' for a question that spells things out ("4.64 for
     # the CRCs" answers one about "private probation companies"). A question that uses the
@@ -1571,6 +1573,7 @@ def extract_answer(
         prev_tokens: frozenset[str] = frozenset()
         lead_text = prev_text = ""
         table_tokens: frozenset[str] = frozenset()  # the caption and headings of the table being read
+        headings: list[str] = []  # ... its heading lines, in order
         lead_tokens: frozenset[str] = frozenset()
         speaker: int | None = None  # where the last "X said:" of the passage starts
         for s, e in split_sentences(text):
@@ -1581,14 +1584,18 @@ def extract_answer(
             before, prev_tokens = prev_tokens, sent_tokens
             before_text, prev_text = prev_text, sentence
             row_heading: frozenset[str] = frozenset()
-            if _CAPTION.match(sentence):
-                table_tokens = sent_tokens
-            elif is_table_row(sentence):
+            cells = row_cells(sentence) if table_tokens else []
+            if is_caption(sentence):
+                table_tokens, headings, cells = sent_tokens, [], []
+            elif cells or is_table_row(sentence):
                 row_heading = table_tokens  # the row means nothing without them
-            elif table_tokens and len(sentence.split()) <= 15 and not sentence.rstrip().endswith("."):
+            elif table_tokens and is_heading(sentence):
                 table_tokens = table_tokens | sent_tokens  # a column heading
+                headings.append(sentence)
             else:
-                table_tokens = frozenset()  # prose again
+                table_tokens, headings = frozenset(), []  # prose again
+            # "For NPS cases, ...?" asks for the NPS column of "... 56% 44% 80%".
+            columns = column_keys(headings, len(cells)) if cells else None
             # A list item is about what its lead-in says ("it rated: • zero services as 'Outstanding'").
             item = bool(_BULLET.match(sentence))
             if item:
@@ -1656,7 +1663,8 @@ def extract_answer(
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
                                             items_asked, sentence_terms, asked_side, head, subset_total, asks_holding,
                                             figure_years, common_words, acronyms, place, baseline_asked,
-                                            asks_change and kind in _CHANGE_KINDS, asked_interval, question_tokens),
+                                            asks_change and kind in _CHANGE_KINDS, asked_interval, question_tokens)
+                               + COLUMN_BONUS * column_fit(columns, cells, c[:2], column_asked),
                               -c[0]),
             )
             # "risen by 20%" measures a change; a question about a share or a level is not

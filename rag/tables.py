@@ -1,0 +1,86 @@
+"""Read a table's row by its columns.
+
+A PDF table reaches the text as its caption, its column headings one per line,
+and then one line per row whose figures follow the row's label:
+
+    Figure 37 % yes
+    All cases
+    CRC cases
+    NPS cases
+    Employment, training and education 56% 44% 80%
+
+"For NPS cases, how often ...?" asks for the third figure, not the first. The
+headings are matched to a row's trailing figures from the right, and each column
+is told apart by the word its heading does not share with the others ("NPS" of
+"NPS cases"). Headings set on one line ("... assurance metrics Rating Target")
+give their last capitalised words, one a column.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.lexical import tokenize
+
+# "Figure 37 % yes", "Figure 8", "Table 2: ...": a caption opens a table.
+_CAPTION = re.compile(r"^\s*(?:Figure|Table|Chart)\s+\d+[a-z]?(?=\s*[:.–-]|\s*$|\s+%)")
+_CELL = r"(?:\d[\d,.]*%?|[-–])"
+# A row's cells close its line: "... education 56% 44% 80%", "... 68.9% * 100%" ("*" marks a note).
+_CELLS = re.compile(rf"(?:\s+(?:{_CELL}|\*))+\s*$")
+_ONE_CELL = re.compile(_CELL)
+_HEADING_WORDS = 15  # a heading line is short and ends without a full stop
+
+
+def is_caption(line: str) -> bool:
+    return bool(_CAPTION.match(line))
+
+
+def is_heading(line: str) -> bool:
+    return len(line.split()) <= _HEADING_WORDS and not line.rstrip().endswith(".")
+
+
+def row_cells(line: str) -> list[tuple[int, int]]:
+    """The spans of a row's figures: two or more at the end of a line that has a label."""
+    m = _CELLS.search(line)
+    if not m or not re.search(r"[A-Za-z]", line[: m.start()]):
+        return []
+    cells = [(m.start() + c.start(), m.start() + c.end()) for c in _ONE_CELL.finditer(m.group(0))]
+    return cells if len(cells) >= 2 else []
+
+
+def column_keys(headings: list[str], columns: int) -> list[str] | None:
+    """The word that tells each of `columns` columns apart, from the headings above a row.
+
+    The last `columns` heading lines head the columns; their shared last words ("cases")
+    are dropped and the last word left is the column's ("All", "CRC", "NPS"). A single
+    heading line holding them all gives its last capitalised words ("Rating Target").
+    """
+    if not headings:
+        return None
+    last = headings[-1].split()
+    if len(last) > columns and all(w[:1].isupper() and w.isalpha() for w in last[-columns:]):
+        lines = [[w] for w in last[-columns:]]  # "... assurance metrics Rating Target"
+    elif len(headings) >= columns:
+        lines = [h.split() for h in headings[-columns:]]
+        # Column headings run in parallel ("All cases", "CRC cases", "NPS cases"); lines that do
+        # not ("Probation" / "trusts", a row group's label broken over two lines) head no columns.
+        if not all(len(words) > 1 for words in lines) or len({words[-1].lower() for words in lines}) > 1:
+            return None
+        while all(len(words) > 1 for words in lines) and len({words[-1].lower() for words in lines}) == 1:
+            lines = [words[:-1] for words in lines]
+    else:
+        return None
+    keys = [next(iter(tokenize(words[-1])), "") for words in lines]
+    return keys if len(set(keys)) == len(keys) else None
+
+
+def column_fit(keys: list[str] | None, cells: list[tuple[int, int]], span: tuple[int, int],
+               asked: frozenset[str]) -> int:
+    """+1 when the figure stands in the column the question names, -1 when the question names
+    another column of the row, 0 when it names none (or the row is no table row)."""
+    if not keys or len(keys) != len(cells) or span not in cells:
+        return 0
+    named = {i for i, key in enumerate(keys) if key and key in asked}
+    if not named:
+        return 0
+    return 1 if cells.index(span) in named else -1

@@ -1,0 +1,68 @@
+"""A table's row is read by its columns: the question names the column, the headings say which."""
+
+from __future__ import annotations
+
+from rag.tables import column_fit, column_keys, is_caption, row_cells
+
+FIGURE_37 = """As shown below, the picture is disappointing overall.
+
+Figure 37 % yes
+
+Have contracted providers contributed sufficiently to achieving the desired outcomes?
+
+All cases
+
+CRC cases
+
+NPS cases
+
+Accommodation 58% 57% 58%
+
+Employment, training and education 56% 44% 80%"""
+
+
+def test_a_row_is_its_label_then_two_or_more_figures():
+    row = "Employment, training and education 56% 44% 80%"
+    assert [row[s:e] for s, e in row_cells(row)] == ["56%", "44%", "80%"]
+    # A dash is an empty cell; an asterisk is a note's mark, not a cell.
+    row = "Financial management 24% 24% -"
+    assert [row[s:e] for s, e in row_cells(row)] == ["24%", "24%", "-"]
+    row = "SCH9 AB – Percentage of action plans completed within 3 months 68.9% * 100%"
+    assert [row[s:e] for s, e in row_cells(row)] == ["68.9%", "100%"]
+    assert row_cells("The rate fell to 45%.") == []
+    assert row_cells("56% 44%") == []  # no label: a chart's values, not a row
+
+
+def test_a_caption_opens_a_table_with_or_without_a_colon():
+    assert is_caption("Figure 37 % yes") and is_caption("Figure 8") and is_caption("Figure 35: Serious further offence reviews")
+    assert not is_caption("Figure 8 shows that most targets were met.")
+
+
+def test_columns_are_told_apart_by_the_words_their_headings_do_not_share():
+    headings = ["Have contracted providers contributed sufficiently?", "All cases", "CRC cases", "NPS cases"]
+    assert column_keys(headings, 3) == ["", "crc", "nps"]
+    # A title run into the first heading keeps its last word apart from the others'.
+    assert column_keys(["Availability of interventions for offenders CRC cases", "NPS cases"], 2) == ["crc", "nps"]
+    # Headings set on one line give their last capitalised words, one a column.
+    assert column_keys(["CRC service level measure and assurance metrics Rating Target"], 2) == ["rate", "target"]
+    # Lines that do not run in parallel are a row group's label, not column headings.
+    assert column_keys(["Caseload (end of financial year)", "Probation", "trusts"], 2) is None
+
+
+def test_the_column_the_question_names_wins_and_the_others_lose():
+    row = "Accommodation 58% 57% 58%"
+    cells = row_cells(row)
+    keys = ["", "crc", "nps"]
+    assert [column_fit(keys, cells, c, frozenset({"nps", "case"})) for c in cells] == [-1, -1, 1]
+    assert [column_fit(keys, cells, c, frozenset({"accommod"})) for c in cells] == [0, 0, 0]
+
+
+def test_a_question_about_one_column_gets_that_columns_figure():
+    from tests.test_answers import _answer_from
+
+    assert _answer_from(FIGURE_37, "For NPS cases, how often did contracted providers contribute sufficiently "
+                                   "to employment, training and education?") == "80%"
+    assert _answer_from(FIGURE_37, "In what share of CRC cases did contracted providers contribute "
+                                   "sufficiently to accommodation?") == "57%"
+    # A question that names no column is answered from the first, all cases.
+    assert _answer_from(FIGURE_37, "How often did contracted providers contribute sufficiently to accommodation?") == "58%"
