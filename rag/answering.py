@@ -20,7 +20,7 @@ from functools import lru_cache
 from rag.chunking import glossary
 from rag.lexical import BM25, STOPWORDS, tokenize
 from rag.retrieval import Hit
-from rag.tables import column_fit, column_keys, is_caption, is_heading, row_cells
+from rag.tables import Table, column_fit, column_keys, is_heading, is_table_row, read_table_line, row_cells
 
 _NUMBER_WORDS = (
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -1121,17 +1121,6 @@ _ASKS_MOVED = re.compile(rf"(?i)\b{_MOVED}\b")
 COLUMN_BONUS = 3.0
 
 
-_WORD = re.compile(r"\S+")
-_FIGURE_WORD = re.compile(r"\S*\d\S*")
-
-
-@lru_cache(maxsize=20_000)
-def is_table_row(sentence: str) -> bool:
-    """Mostly figures: at least half its words hold a digit."""
-    words = len(_WORD.findall(sentence))
-    return words >= 2 and 2 * len(_FIGURE_WORD.findall(sentence)) >= words
-
-
 _AXIS_TICK = re.compile(r"(\d+(?:\.\d+)?)\s?%?")
 
 
@@ -1445,7 +1434,7 @@ def extract_answer(
     common_words: frozenset[str] = frozenset(),
     latest_doc: str | None = None,
     abbreviations: dict[str, frozenset[str]] | None = None,
-    years_before: Callable[[int], frozenset[int]] | None = None,
+    passage_before: Callable[[int], str] | None = None,
 ) -> Extracted:
     kind = question_kind(question)
     if kind == "expansion":
@@ -1555,10 +1544,10 @@ def extract_answer(
         if asked_years:
             doc_year = (doc_years or {}).get(hit.chunk.doc)
             known = years_in(text) | years_in(header) | ({doc_year} if doc_year else set())
-            if not asked_years & known and years_before is not None:
+            if not asked_years & known and passage_before is not None:
                 # "In June 2014, 35 probation trusts were replaced ..." in the passage before sets
                 # the scene for "Probation supervision was extended ... (over 40,000 people each year)".
-                known |= years_before(hit.chunk.id)
+                known |= years_in(passage_before(hit.chunk.id))
             if not asked_years & known:
                 year_penalty = 1.0
         # A key-facts label names what a share measures, not its base ("72% Sufficient planning ..." of cases).
@@ -1572,8 +1561,8 @@ def extract_answer(
             names_focus = False  # a "turnover rate" from a passage that never speaks of turnover
         prev_tokens: frozenset[str] = frozenset()
         lead_text = prev_text = ""
-        table_tokens: frozenset[str] = frozenset()  # the caption and headings of the table being read
-        headings: list[str] = []  # ... its heading lines, in order
+        # The table being read, if any: its caption and headings (maybe in the passage before).
+        table = _table_before(text, hit.chunk.id, passage_before, acronyms)
         lead_tokens: frozenset[str] = frozenset()
         speaker: int | None = None  # where the last "X said:" of the passage starts
         for s, e in split_sentences(text):
@@ -1583,19 +1572,10 @@ def extract_answer(
                 sent_tokens |= speaking[hit.chunk.doc]
             before, prev_tokens = prev_tokens, sent_tokens
             before_text, prev_text = prev_text, sentence
-            row_heading: frozenset[str] = frozenset()
-            cells = row_cells(sentence) if table_tokens else []
-            if is_caption(sentence):
-                table_tokens, headings, cells = sent_tokens, [], []
-            elif cells or is_table_row(sentence):
-                row_heading = table_tokens  # the row means nothing without them
-            elif table_tokens and is_heading(sentence):
-                table_tokens = table_tokens | sent_tokens  # a column heading
-                headings.append(sentence)
-            else:
-                table_tokens, headings = frozenset(), []  # prose again
+            table, row, cells = read_table_line(table, sentence, sent_tokens)
+            row_heading = table.tokens if row else frozenset()  # a row means nothing without them
             # "For NPS cases, ...?" asks for the NPS column of "... 56% 44% 80%".
-            columns = column_keys(headings, len(cells)) if cells else None
+            columns = column_keys(table.headings, len(cells)) if cells else None
             # A list item is about what its lead-in says ("it rated: • zero services as 'Outstanding'").
             item = bool(_BULLET.match(sentence))
             if item:
@@ -1770,6 +1750,22 @@ def extract_answer(
 
 _NAMED_WORD = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]{2,}\b")
 _NOT_NAMED = frozenset(tokenize(f"{_MONTH.replace('|', ' ')} Outstanding Good Requires Inadequate"))
+
+
+def _table_before(text: str, chunk_id: int, passage_before: Callable[[int], str] | None,
+                  acronyms: dict[str, frozenset[str]]) -> Table:
+    """The table a passage opens inside of: a passage that starts with rows or headings
+    continues the table the passage before left open, whose caption and headings say
+    what its rows are."""
+    first = next(iter(split_sentences(text)), None)
+    if passage_before is None or first is None or not (
+            is_heading(line := text[first[0]:first[1]]) or is_table_row(line) or row_cells(line)):
+        return Table()
+    table = Table()
+    before = passage_before(chunk_id)
+    for s, e in split_sentences(before):
+        table, _, _ = read_table_line(table, before[s:e], _with_spelt_out(token_set(before[s:e]), acronyms))
+    return table
 
 
 def named_words(question: str, common_words: frozenset[str]) -> frozenset[str]:

@@ -28,7 +28,6 @@ from rag.answering import (
     states_publication,
     warm_figures,
     without_time_words,
-    years_in,
 )
 from rag.chunking import context_header, indexed_text
 from rag.corpus import Document, scan_library
@@ -185,12 +184,13 @@ class QAService:
                 sims[(i, int(s), int(e))] = float(v)
         return lambda chunk_id, s, e: sims.get((chunk_id, s, e), 0.0)
 
-    def years_before(self, chunk_id: int) -> frozenset[int]:
-        """Years the passage just before this one names, in the same report."""
+    def passage_before(self, chunk_id: int) -> str:
+        """The passage just before this one in the same report ("" at its start): it can date
+        what this one describes, or hold the caption of the table this one continues."""
         chunks = self.stored.chunks
         if chunk_id <= 0 or chunks[chunk_id - 1].doc != chunks[chunk_id].doc:
-            return frozenset()
-        return years_in(chunks[chunk_id - 1].text)
+            return ""
+        return chunks[chunk_id - 1].text
 
     def original_span(self, doc: str, clean_start: int, clean_end: int) -> tuple[int, int]:
         seg = self.stored.offsets[doc][clean_start:clean_end]
@@ -265,7 +265,7 @@ class QAService:
             sentence_similarity=self.sentence_similarity(asked, hits, read) if mode != "bm25" else None,
             semantic_weight=self.settings.semantic_weight, max_passages=read,
             common_words=self.common_words, latest_doc=latest_doc, abbreviations=self.abbreviations,
-            years_before=self.years_before,
+            passage_before=self.passage_before,
         )
         span = None
         if found.answer is not None and found.hit_rank is not None:

@@ -19,6 +19,8 @@ give their last capitalised words, one a column.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rag.lexical import tokenize
 
@@ -29,6 +31,39 @@ _CELL = r"(?:\d[\d,.]*%?|[-–])"
 _CELLS = re.compile(rf"(?:\s+(?:{_CELL}|\*))+\s*$")
 _ONE_CELL = re.compile(_CELL)
 _HEADING_WORDS = 15  # a heading line is short and ends without a full stop
+
+
+_WORD = re.compile(r"\S+")
+_FIGURE_WORD = re.compile(r"\S*\d\S*")
+
+
+@dataclass(frozen=True)
+class Table:
+    """What is known of the table being read: its caption's and headings' tokens, and its
+    heading lines in order. Empty outside a table."""
+
+    tokens: frozenset[str] = frozenset()
+    headings: tuple[str, ...] = field(default=())
+
+
+@lru_cache(maxsize=20_000)
+def is_table_row(line: str) -> bool:
+    """Mostly figures: at least half its words hold a digit."""
+    words = len(_WORD.findall(line))
+    return words >= 2 and 2 * len(_FIGURE_WORD.findall(line)) >= words
+
+
+def read_table_line(table: Table, line: str, tokens: frozenset[str]) -> tuple[Table, bool, list[tuple[int, int]]]:
+    """The table after reading `line` (whose tokens are `tokens`), whether the line is a row,
+    and its cells when it is a row of a captioned table."""
+    cells = row_cells(line) if table.tokens else []
+    if is_caption(line):
+        return Table(tokens), False, []
+    if cells or is_table_row(line):
+        return table, True, cells
+    if table.tokens and is_heading(line):
+        return Table(table.tokens | tokens, (*table.headings, line)), False, []
+    return Table(), False, []  # prose again
 
 
 def is_caption(line: str) -> bool:
@@ -48,7 +83,7 @@ def row_cells(line: str) -> list[tuple[int, int]]:
     return cells if len(cells) >= 2 else []
 
 
-def column_keys(headings: list[str], columns: int) -> list[str] | None:
+def column_keys(headings: tuple[str, ...] | list[str], columns: int) -> list[str] | None:
     """The word that tells each of `columns` columns apart, from the headings above a row.
 
     The last `columns` heading lines head the columns; their shared last words ("cases")

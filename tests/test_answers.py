@@ -1251,7 +1251,7 @@ def test_the_passage_before_can_date_what_a_passage_describes():
     bm25 = BM25.build([text, "Probation services in England.", "Inspections of youth offending."])
     question = "How many people a year were brought under probation supervision by the 2014 reforms?"
     undated = extract_answer(question, hits, bm25, {}, 0.0)
-    dated = extract_answer(question, hits, bm25, {}, 0.0, years_before=lambda chunk_id: frozenset({2014} if chunk_id == 7 else ()))
+    dated = extract_answer(question, hits, bm25, {}, 0.0, passage_before=lambda chunk_id: "In June 2014, 35 probation trusts were replaced." if chunk_id == 7 else "")
     assert dated.answer == "40,000"
     assert dated.confidence - undated.confidence == pytest.approx(1.0)  # the other-year penalty is lifted
 

@@ -66,3 +66,22 @@ def test_a_question_about_one_column_gets_that_columns_figure():
                                    "sufficiently to accommodation?") == "57%"
     # A question that names no column is answered from the first, all cases.
     assert _answer_from(FIGURE_37, "How often did contracted providers contribute sufficiently to accommodation?") == "58%"
+
+
+def test_a_passage_that_starts_mid_table_is_read_under_the_headings_of_the_passage_before():
+    from rag.answering import extract_answer
+    from rag.lexical import BM25
+    from rag.retrieval import Hit
+    from rag.store import Chunk
+
+    before = ("These measures focus on the completion of important tasks.\n\nFigure 8\n\n"
+              "CRC service level measure and assurance metrics Rating Target\n\n"
+              "SCH9 AA – Percentage of offender surveys that demonstrate a positive experience 79.1% 75%")
+    text = ("SCH9 SL001 – Percentage of offenders with a community sentence seen within 5 days of allocation "
+            "to the CRC 95.6% 97%")
+    hits = [Hit(Chunk(1, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
+    bm25 = BM25.build([before, text, "Probation services in England."])
+    question = "What was the target for offenders with a community sentence seen within 5 days of allocation?"
+    assert extract_answer(question, hits, bm25, {}, 0.0).answer == "95.6%"  # read alone: the first column
+    found = extract_answer(question, hits, bm25, {}, 0.0, passage_before=lambda chunk_id: before if chunk_id == 1 else "")
+    assert found.answer == "97%"
