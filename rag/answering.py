@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.chunking import glossary
+from rag.chunking import Chunk, glossary
 from rag.lexical import BM25, STOPWORDS, tokenize
 from rag.retrieval import Hit
-from rag.tables import Table, column_fit, column_keys, is_heading, is_table_row, read_table_line, row_cells
+from rag.tables import Table, column_fit, column_keys, read_table_line
 
 _NUMBER_WORDS = (
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -1562,7 +1562,7 @@ def extract_answer(
         prev_tokens: frozenset[str] = frozenset()
         lead_text = prev_text = ""
         # The table being read, if any: its caption and headings (maybe in the passage before).
-        table = _table_before(text, hit.chunk.id, passage_before, acronyms)
+        table = _table_of(hit.chunk, acronyms)
         lead_tokens: frozenset[str] = frozenset()
         speaker: int | None = None  # where the last "X said:" of the passage starts
         for s, e in split_sentences(text):
@@ -1752,19 +1752,11 @@ _NAMED_WORD = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]{2,}\b")
 _NOT_NAMED = frozenset(tokenize(f"{_MONTH.replace('|', ' ')} Outstanding Good Requires Inadequate"))
 
 
-def _table_before(text: str, chunk_id: int, passage_before: Callable[[int], str] | None,
-                  acronyms: dict[str, frozenset[str]]) -> Table:
-    """The table a passage opens inside of: a passage that starts with rows or headings
-    continues the table the passage before left open, whose caption and headings say
-    what its rows are."""
-    first = next(iter(split_sentences(text)), None)
-    if passage_before is None or first is None or not (
-            is_heading(line := text[first[0]:first[1]]) or is_table_row(line) or row_cells(line)):
-        return Table()
+def _table_of(chunk: Chunk, acronyms: dict[str, frozenset[str]]) -> Table:
+    """The table a passage opens inside of, from the caption and headings it was indexed with."""
     table = Table()
-    before = passage_before(chunk_id)
-    for s, e in split_sentences(before):
-        table, _, _ = read_table_line(table, before[s:e], _with_spelt_out(token_set(before[s:e]), acronyms))
+    for line in chunk.table.split("\n") if chunk.table else []:
+        table, _, _ = read_table_line(table, line, _with_spelt_out(token_set(line), acronyms))
     return table
 
 

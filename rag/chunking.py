@@ -17,6 +17,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from rag.cleaning import CleanText
 from rag.corpus import Document
 from rag.footnotes import footnotes, notes_in
+from rag.tables import open_tables
 
 # Paragraphs first, then sentences, then clauses, then words.
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ": ", ", ", " ", ""]
@@ -39,6 +40,9 @@ class Chunk:
     # The words citing each footnote printed in the chunk ("In Northamptonshire (BeNCH"):
     # indexed with it, so a note is found by what it annotates (see `footnotes`).
     notes: tuple[str, ...] = ()
+    # The caption and column headings of the table a chunk begins inside of ("Figure 8" /
+    # "... Rating Target"): indexed with it, and its rows are read by them (see `tables`).
+    table: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "notes", tuple(self.notes))  # a JSON list, as read from the index
@@ -65,7 +69,7 @@ def context_header(doc: Document) -> str:
 
 def indexed_text(header: str, chunk: Chunk) -> str:
     """What both retrievers see of a chunk: its text under its document's (and page's) names."""
-    parts = [header, chunk.context, *chunk.notes, chunk.text]
+    parts = [header, chunk.context, chunk.table, *chunk.notes, chunk.text]
     return "\n".join(p for p in parts if p)
 
 
@@ -210,16 +214,28 @@ def chunk_document(
             spans += [(s, e, True, fact_context(facts.section, text_all[s:e], abbreviations)) for s, e in facts.facts]
             floor = facts.end
     notes = footnotes(doc.text)
+    tables = open_tables(text_all, [cs for cs, _, _, _ in spans])
     chunks = []
-    for n, (cs, ce, fact, context) in enumerate(spans):
+    for n, ((cs, ce, fact, context), table) in enumerate(zip(spans, tables)):
         start, end = cleaned.original_span(cs, ce)
         text = text_all[cs:ce]
         # Within the model's limit, which the document header and the text already take part of.
         room = max_tokens - SPECIAL_TOKENS - count_tokens(f"{header}\n{context}\n{text}")
+        table = "" if fact else fitted_table(table, room, count_tokens)
+        if table:
+            room -= count_tokens(table) + 1
         cited = [note.citing for note in notes_in(notes, start, end)]
         chunks.append(Chunk(first_id + n, doc.doc, start, end, cs, ce, text, fact, context,
-                            fitted_notes(cited, room, count_tokens)))
+                            fitted_notes(cited, room, count_tokens), table))
     return chunks
+
+
+def fitted_table(table: str, room: int, count_tokens: Callable[[str], int]) -> str:
+    """A table's caption and headings, as many of its last headings as fit (they head the columns)."""
+    lines = table.split("\n") if table else []
+    while len(lines) > 1 and count_tokens("\n".join(lines)) + 1 > room:
+        lines = [lines[0], *lines[2:]]  # the caption stays; the first headings go
+    return "\n".join(lines) if lines and count_tokens("\n".join(lines)) + 1 <= room else ""
 
 
 def fitted_notes(notes: list[str], room: int, count_tokens: Callable[[str], int]) -> tuple[str, ...]:

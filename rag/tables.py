@@ -30,6 +30,7 @@ _CELL = r"(?:\d[\d,.]*%?|[-–])"
 # A row's cells close its line: "... education 56% 44% 80%", "... 68.9% * 100%" ("*" marks a note).
 _CELLS = re.compile(rf"(?:\s+(?:{_CELL}|\*))+\s*$")
 _ONE_CELL = re.compile(_CELL)
+_TABLE_NOTE = re.compile(r"(?i)^\s*(?:sources?|notes?)\b|^\s*\d{1,3}\s+\S")  # "Source: ...", "19 Source: ..."
 _HEADING_WORDS = 15  # a heading line is short and ends without a full stop
 
 
@@ -44,6 +45,12 @@ class Table:
 
     tokens: frozenset[str] = frozenset()
     headings: tuple[str, ...] = field(default=())
+    caption: str = ""
+
+    @property
+    def lines(self) -> str:
+        """The caption and headings, one a line: what a passage continuing the table lacks."""
+        return "\n".join((self.caption, *self.headings)) if self.caption else ""
 
 
 @lru_cache(maxsize=20_000)
@@ -58,12 +65,38 @@ def read_table_line(table: Table, line: str, tokens: frozenset[str]) -> tuple[Ta
     and its cells when it is a row of a captioned table."""
     cells = row_cells(line) if table.tokens else []
     if is_caption(line):
-        return Table(tokens), False, []
+        return Table(tokens, (), line), False, []
     if cells or is_table_row(line):
         return table, True, cells
+    if table.tokens and (not re.search(r"[A-Za-z]", line) or _TABLE_NOTE.match(line)):
+        return table, False, []  # a page number, a chart's lone value or the table's source
     if table.tokens and is_heading(line):
-        return Table(table.tokens | tokens, (*table.headings, line)), False, []
+        return Table(table.tokens | tokens, (*table.headings, line), table.caption), False, []
     return Table(), False, []  # prose again
+
+
+def continues_table(line: str) -> bool:
+    """A passage opening with this line may be inside a table: a row or a heading."""
+    return is_heading(line) or is_table_row(line) or bool(row_cells(line))
+
+
+def open_tables(text: str, starts: list[int]) -> list[str]:
+    """For each offset of `starts`, the caption and headings of the table open there, if a
+    passage starting there continues one ("" otherwise): a chunk that begins inside a long
+    table is indexed and read under them."""
+    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text)]
+    out = []
+    table, i = Table(), 0
+    for start in sorted(set(starts)):
+        while i < len(lines) and lines[i][0] < start:
+            line = lines[i][1].strip()
+            if line:
+                table, _, _ = read_table_line(table, line, frozenset(tokenize(line)))
+            i += 1
+        first = lines[i][1].strip() if i < len(lines) else ""
+        out.append((start, table.lines if first and continues_table(first) else ""))
+    found = dict(out)
+    return [found[s] for s in starts]
 
 
 def is_caption(line: str) -> bool:

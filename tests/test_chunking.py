@@ -128,3 +128,13 @@ def test_the_chunk_holding_a_footnote_is_indexed_with_the_words_citing_it(encode
     assert "In Northamptonshire (BeNCH\n" in indexed_text("Annual report", noted[0])
     # As stored in the index: JSON lists become the tuples they were.
     assert Chunk(**noted[0].to_json()) == noted[0]
+
+
+def test_a_chunk_that_begins_inside_a_table_is_indexed_with_its_caption_and_headings(encoder):
+    doc = next(d for d in load_corpus(SEEDS) if d.doc.startswith("001_"))
+    chunks = chunk_document(doc, clean(doc.text), encoder.count_tokens, 256, 48)
+    # Figure 8's service-level measures run over several chunks; each later one starts with a row.
+    inside = [c for c in chunks if c.text.startswith("SCH9 SL")]
+    assert inside and all(c.table.startswith("Figure 8\nCRC service level measure") for c in inside)
+    assert all(c.table in indexed_text(context_header(doc), c) for c in inside)
+    assert not any(c.table for c in chunks if c.text.startswith("We "))  # prose opens no table

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.tables import column_fit, column_keys, is_caption, row_cells
+from rag.tables import column_fit, column_keys, is_caption, open_tables, row_cells
 
 FIGURE_37 = """As shown below, the picture is disappointing overall.
 
@@ -68,20 +68,30 @@ def test_a_question_about_one_column_gets_that_columns_figure():
     assert _answer_from(FIGURE_37, "How often did contracted providers contribute sufficiently to accommodation?") == "58%"
 
 
-def test_a_passage_that_starts_mid_table_is_read_under_the_headings_of_the_passage_before():
+def test_a_passage_that_starts_mid_table_is_indexed_and_read_under_the_tables_caption_and_headings():
     from rag.answering import extract_answer
     from rag.lexical import BM25
     from rag.retrieval import Hit
     from rag.store import Chunk
 
-    before = ("These measures focus on the completion of important tasks.\n\nFigure 8\n\n"
+    report = ("These measures focus on the completion of important tasks.\n\nFigure 8\n\n"
               "CRC service level measure and assurance metrics Rating Target\n\n"
-              "SCH9 AA – Percentage of offender surveys that demonstrate a positive experience 79.1% 75%")
-    text = ("SCH9 SL001 – Percentage of offenders with a community sentence seen within 5 days of allocation "
-            "to the CRC 95.6% 97%")
-    hits = [Hit(Chunk(1, "d.txt", 0, len(text), 0, len(text), text), 1.0, 1)]
-    bm25 = BM25.build([before, text, "Probation services in England."])
+              "SCH9 AA – Percentage of offender surveys that demonstrate a positive experience 79.1% 75%\n\n"
+              "19 Source: Community Performance Statistics, Ministry of Justice\n\n41\n\n"
+              "SCH9 SL001 – Percentage of offenders with a community sentence seen within 5 days of allocation "
+              "to the CRC 95.6% 97%\n\nThe picture varies across CRCs.")
+    row, prose = report.index("SCH9 SL001"), report.index("The picture")
+    # A page's source note and number inside the table change nothing; prose after it is no table.
+    assert open_tables(report, [row, prose, 0]) == [
+        "Figure 8\nCRC service level measure and assurance metrics Rating Target", "", ""]
+
+    text = report[row:prose].strip()
     question = "What was the target for offenders with a community sentence seen within 5 days of allocation?"
-    assert extract_answer(question, hits, bm25, {}, 0.0).answer == "95.6%"  # read alone: the first column
-    found = extract_answer(question, hits, bm25, {}, 0.0, passage_before=lambda chunk_id: before if chunk_id == 1 else "")
-    assert found.answer == "97%"
+    bm25 = BM25.build([report, text, "Probation services in England."])
+
+    def answer(table: str) -> str | None:
+        hits = [Hit(Chunk(1, "d.txt", 0, len(text), 0, len(text), text, table=table), 1.0, 1)]
+        return extract_answer(question, hits, bm25, {}, 0.0).answer
+
+    assert answer("") == "95.6%"  # read alone, the row gives its first column
+    assert answer(open_tables(report, [row])[0]) == "97%"
