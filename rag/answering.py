@@ -1238,6 +1238,18 @@ _SAME_THINGS = [frozenset(tokenize("children child young youth juveniles")),
                 frozenset(tokenize("hostels approved premises"))]
 
 
+# Groups of people a question can confine itself to ("the reoffending rate for female
+# offenders"): each set holds the words reports use for one group.
+_GROUPS = tuple(frozenset(tokenize(words)) for words in (
+    "women woman female girls", "men man male boys", "bame black asian ethnic", "disabled disability"))
+
+
+def group_missing(question_tokens: frozenset[str], passage_tokens: frozenset[str]) -> bool:
+    """The question confines itself to a group of people its passage never names: a rate for
+    everyone is no rate for women."""
+    return any(group & question_tokens and not group & passage_tokens for group in _GROUPS)
+
+
 def same_things(words: set[str]) -> set[str]:
     """The words, with the other words reports use for the same people."""
     return words.union(*(group for group in _SAME_THINGS if group & words))
@@ -1559,6 +1571,8 @@ def extract_answer(
                            and (not purpose or bool(purpose & (token_set(text) | header_tokens)))))
         if measure and not any(t.startswith(measure) for t in token_set(text) | header_tokens):
             names_focus = False  # a "turnover rate" from a passage that never speaks of turnover
+        if kind in _FOCUSED_KINDS and group_missing(question_tokens, token_set(text) | header_tokens):
+            names_focus = False  # "the rate for female offenders" from a passage about all offenders
         prev_tokens: frozenset[str] = frozenset()
         lead_text = prev_text = ""
         # The table being read, if any: its caption and headings (maybe in the passage before).

@@ -1091,6 +1091,12 @@ def test_a_rate_for_a_group_is_not_answered_by_a_passage_that_never_names_the_gr
     question = "What was the proven reoffending rate for women on probation in the October to December 2015 cohort?"
     assert _answer_from(text, question) is None
     assert _answer_from(text.replace("adults", "women"), question) == "38.1%"
+    # Whatever else the question's wording: a group of people named anywhere in it confines it.
+    assert _answer_from(text, "What was the proven one-year reoffending rate among female offenders "
+                              "in the October to December 2015 cohort?") is None
+    assert _answer_from(text.replace("adults", "female offenders"), "What share of female offenders reoffended "
+                        "in the October to December 2015 cohort?") == "38.1%"
+    assert _answer_from(text, "What proportion of BAME offenders reoffended in the October to December 2015 cohort?") is None
 
 
 def test_a_count_of_other_things_is_weak_evidence_even_when_the_question_names_no_thing_counted():
