@@ -1250,6 +1250,14 @@ def group_missing(question_tokens: frozenset[str], passage_tokens: frozenset[str
     return any(group & question_tokens and not group & passage_tokens for group in _GROUPS)
 
 
+def other_group(question_tokens: frozenset[str], sentence_tokens: frozenset[str]) -> bool:
+    """The figure's sentence is about another group of people than the one asked about
+    ("three in four NPS staff were female" for "what share had declared a disability?")."""
+    asked = {g for g in _GROUPS if g & question_tokens}
+    named = {g for g in _GROUPS if g & sentence_tokens}
+    return bool(asked and named and not asked & named)
+
+
 def same_things(words: set[str]) -> set[str]:
     """The words, with the other words reports use for the same people."""
     return words.union(*(group for group in _SAME_THINGS if group & words))
@@ -1755,7 +1763,9 @@ def extract_answer(
         rated = f"{near_text} {_list_items_after(best_text, e) if sentence.rstrip().endswith(':') else ''}"
         unrated_body = not bodies & (token_set(rated) | best_header)
     whole_scope = place and bool(_ENGLAND_AND_WALES.fullmatch(vtext))
-    if (outside_place or calendar_year or unrelated_count or whole_scope or unrated_body or names_other_period(question, sentence)
+    other_people = kind in _FOCUSED_KINDS and other_group(question_tokens, token_set(sentence))
+    if (outside_place or calendar_year or unrelated_count or whole_scope or unrated_body or other_people
+            or names_other_period(question, sentence)
             or (post_holder and not _looks_like_person(vtext, common_words))
             or label_missing or _dated_otherwise(sentence, asked_years, said_when)):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))

@@ -1099,6 +1099,13 @@ def test_a_rate_for_a_group_is_not_answered_by_a_passage_that_never_names_the_gr
     assert _answer_from(text, "What proportion of BAME offenders reoffended in the October to December 2015 cohort?") is None
 
 
+def test_a_figure_about_one_group_of_people_is_no_answer_about_another():
+    text = ("On 30 September 2017, about three in four NPS staff in post were female. Race, disability, sexual "
+            "orientation and religion are self-declared optional fields for NPS staff.")
+    assert _answer_from(text, "What percentage of NPS staff had declared a disability at 30 September 2017?") is None
+    assert _answer_from(text, "What share of NPS staff were women at 30 September 2017?") == "three in four"
+
+
 def test_a_count_of_other_things_is_weak_evidence_even_when_the_question_names_no_thing_counted():
     question = "What average caseload per probation officer did the 2025 inspection find?"
     other = _confidence("In 2025 the inspection of probation officers' caseload held 66 meetings with leaders.", question)
