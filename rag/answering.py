@@ -804,10 +804,19 @@ _MONEY_PURPOSE = re.compile(r"(?i)\b(?:went|spent|put|invested|allocated|given|u
 
 
 def money_purpose(question: str) -> frozenset[str]:
-    """The first words of what the money went on; a sum for something else answers nothing
+    """The words of what the money went on; a sum for something else answers nothing
     ("How much extra money went on staff training?" is not "£22m for Through the Gate")."""
     m = _MONEY_PURPOSE.search(question)
-    return frozenset(t for t in tokenize(m.group("what")) if not t.isdigit()) if m else frozenset()
+    return frozenset(t for t in tokenize(m.group("what")) if not t.isdigit() and t not in _GENERIC_PURPOSE) if m else frozenset()
+
+
+_GENERIC_PURPOSE = frozenset(tokenize("new more other additional extra total since during after before"))
+
+
+def names_purpose(purpose: frozenset[str], passage_tokens: frozenset[str]) -> bool:
+    """At least half of what the money went on is in the passage: "new IT systems since
+    Transforming Rehabilitation" is not named by "a new tension" alone."""
+    return not purpose or 2 * len(purpose & passage_tokens) >= len(purpose)
 
 
 # "Of the cases inspected in 2025, how many were ...", "Out of all 21 CRCs, how many ...": the
@@ -1575,8 +1584,9 @@ def extract_answer(
                        or bool(same_things(focus) & (_with_spelt_out(token_set(text), acronyms) | header_tokens))
                        or (hit.chunk.fact and kind == "percent")
                        # "How much extra money ...?" measures money, which a "£" already says.
-                       or (kind == "money" and focus <= _MONEY_WORDS
-                           and (not purpose or bool(purpose & (token_set(text) | header_tokens)))))
+                       or (kind == "money" and focus <= _MONEY_WORDS))
+        if kind == "money" and not names_purpose(purpose, token_set(text) | header_tokens):
+            names_focus = False  # "£900k to spend on services" is no sum invested in IT systems
         if measure and not any(t.startswith(measure) for t in token_set(text) | header_tokens):
             names_focus = False  # a "turnover rate" from a passage that never speaks of turnover
         if kind in _FOCUSED_KINDS and group_missing(question_tokens, token_set(text) | header_tokens):
