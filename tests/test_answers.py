@@ -1005,6 +1005,15 @@ def test_a_figure_in_brackets_is_about_its_bracket_and_a_summing_up_clause_about
     assert _answer_from(text, "By what percentage did first-time entrants to the youth justice system fall?") == "84%"
 
 
+def test_coordinated_shares_share_what_the_last_one_says_they_do():
+    text = ("About one in seven short-term prisoners and one in ten longer-term prisoners walked out of the prison "
+            "gate not knowing where they were going to sleep that night.")
+    question = ("what fraction of short term prisoners left jail with no idea where they'd be sleeping that night, "
+                "according to the through the gate inspections")
+    assert _answer_from(text, question) == "one in seven"
+    assert _answer_from(text, question.replace("short term", "longer-term")) == "one in ten"
+
+
 def test_the_head_noun_of_the_counted_thing_beats_its_modifiers():
     text = "There are just over 100 hostels (‘approved premises’) in England and Wales, and almost 2,300 beds."
     assert _answer_from(text, "Roughly how many approved premises beds were there in England and Wales?") == "2,300"
