@@ -1226,6 +1226,10 @@ def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
     return [w for w in words if _looks_plural(w)]
 
 
+_SOURCE_NAMED = re.compile(r"(?i)\b(?:according to|as (?:given|reported|stated) in|per|in|from)\s+(?:the\s+|its\s+|an?\s+)?"
+                           r"(?:[\w’'/-]+\s+){0,4}?(?:report|release|blog|post|article)\b")
+
+
 def _counts_something_else(sentence: str, value: tuple[int, int, str], question_tokens: frozenset[str],
                            question_initials: frozenset[str]) -> bool:
     """A figure that counts another thing than the question asks ("eight recommendations" for
@@ -1509,6 +1513,9 @@ def extract_answer(
                         if str(_NUMBER_VALUES[t] + _NUMBER_VALUES[u]) in question_values}
     asked_years = years_in(question)
     question_tokens = frozenset(tokenize(question))
+    # "... according to the 2017 annual report?" names where to look, not what is counted:
+    # "162 reports" counts no accredited programmes.
+    unsourced_tokens = frozenset(tokenize(_SOURCE_NAMED.sub(" ", question)))
     column_asked = question_tokens | _initialisms(question)  # "Community Rehabilitation Company cases": the CRC column
     # An abbreviation stands for its words: the question's own ("CRC" for its "Community
     # Rehabilitation Company"), and the reports' for a question that spells things out ("4.64 for
@@ -1721,7 +1728,7 @@ def extract_answer(
                 shape_penalty += YEAR_ONLY_PENALTY  # "When ...?" is better answered by "November 2017" than "(2017)"
             # A count counts something; a share need only when the question names what of.
             other_things = (kind in ("count", "number") or (focus and kind == "percent")) and _counts_something_else(
-                sentence, value, question_tokens, initials)
+                sentence, value, unsourced_tokens, initials)
             if other_things:
                 # "not one of the NPS divisions" says nothing of how many officers there are: a
                 # zero of something else is no evidence at all.

@@ -1005,6 +1005,14 @@ def test_a_figure_in_brackets_is_about_its_bracket_and_a_summing_up_clause_about
     assert _answer_from(text, "By what percentage did first-time entrants to the youth justice system fall?") == "84%"
 
 
+def test_the_report_a_question_names_as_its_source_is_not_what_it_counts():
+    text = ("In our sample of 162 reports, an accredited programme was proposed in a community sentence in 21 cases. "
+            "Regrettably few reports now propose an accredited programme. "
+            "The latest figures show around 14,000 started in 2016/2017.")
+    question = "Roughly how many accredited programmes were commenced in 2016/2017, according to the 2017 annual report?"
+    assert _answer_from(text, question) == "14,000"
+
+
 def test_coordinated_shares_share_what_the_last_one_says_they_do():
     text = ("About one in seven short-term prisoners and one in ten longer-term prisoners walked out of the prison "
             "gate not knowing where they were going to sleep that night.")
