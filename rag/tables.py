@@ -32,8 +32,6 @@ _CELLS = re.compile(rf"(?:\s+(?:{_CELL}|\*))+\s*$")
 _ONE_CELL = re.compile(_CELL)
 _TABLE_NOTE = re.compile(r"(?i)^\s*(?:sources?|notes?)\b|^\s*\d{1,3}\s+\S")  # "Source: ...", "19 Source: ..."
 _HEADING_WORDS = 15  # a heading line is short and ends without a full stop
-
-
 _WORD = re.compile(r"\S+")
 _FIGURE_WORD = re.compile(r"\S*\d\S*")
 
@@ -84,18 +82,16 @@ def open_tables(text: str, starts: list[int]) -> list[str]:
     """For each offset of `starts`, the caption and headings of the table open there, if a
     passage starting there continues one ("" otherwise): a chunk that begins inside a long
     table is indexed and read under them."""
-    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text)]
-    out = []
+    lines = [(m.start(), m.group(0).strip()) for m in re.finditer(r"[^\n]+", text)]
+    found: dict[int, str] = {}
     table, i = Table(), 0
     for start in sorted(set(starts)):
         while i < len(lines) and lines[i][0] < start:
-            line = lines[i][1].strip()
-            if line:
+            if line := lines[i][1]:
                 table, _, _ = read_table_line(table, line, frozenset(tokenize(line)))
             i += 1
-        first = lines[i][1].strip() if i < len(lines) else ""
-        out.append((start, table.lines if first and continues_table(first) else ""))
-    found = dict(out)
+        first = lines[i][1] if i < len(lines) else ""
+        found[start] = table.lines if first and continues_table(first) else ""
     return [found[s] for s in starts]
 
 
