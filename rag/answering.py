@@ -799,7 +799,7 @@ _RATE_FOR = re.compile(r"(?i)\brates?\s+(?:for|among|amongst)\s+(?:the\s+)?((?:(
 _WHEN_WORDS = re.compile(rf"(?i)\d|\b(?:{_MONTH_ABBR}|cohorts?|periods?|years?|quarters?|months?|weeks?)\b")
 _MONEY_WORDS = frozenset(tokenize("money extra additional funding cash amount sum pounds"))
 # What money went on: "How much extra money went into enhanced Through the Gate services?"
-_MONEY_PURPOSE = re.compile(r"(?i)\b(?:went|spent|put|invested|allocated|given|used|paid)\s+(?:[a-z]+\s+)?"
+_MONEY_PURPOSE = re.compile(r"(?i)\b(?:went|spent|put|invested|allocated|give|gave|given|used|paid|provided|received)\s+(?:[a-z]+\s+)?"
                             r"(?:on|into|in|for)\s+(?P<what>[^,?]+)")
 
 
@@ -814,9 +814,9 @@ _GENERIC_PURPOSE = frozenset(tokenize("new more other additional extra total sin
 
 
 def names_purpose(purpose: frozenset[str], passage_tokens: frozenset[str]) -> bool:
-    """At least half of what the money went on is in the passage: "new IT systems since
+    """More than half of what the money went on is in the passage: "new IT systems since
     Transforming Rehabilitation" is not named by "a new tension" alone."""
-    return not purpose or 2 * len(purpose & passage_tokens) >= len(purpose)
+    return not purpose or 2 * len(purpose & passage_tokens) > len(purpose)
 
 
 # "Of the cases inspected in 2025, how many were ...", "Out of all 21 CRCs, how many ...": the

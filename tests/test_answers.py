@@ -386,12 +386,15 @@ def test_how_much_money_is_answered_by_a_sum_whatever_the_money_is_called():
     text = "The Inspectorate found that an additional £22m for enhanced Through the Gate services made a difference."
     assert _answer_from(text, "How much extra money was put into enhanced Through the Gate services?") == "£22m"
     assert _answer_from(text, "How much extra money went into enhanced Through the Gate services?") == "£22m"
-    # What the money went on still has to be there, at least half of its words.
+    # What the money went on (or was given for) still has to be there, more than half of its words:
+    # "services provided through CRCs" is not "Through the Gate resettlement services".
     assert _answer_from(text, "How much extra money went on staff training?") is None
     funding = ("The less sure the NPS is of services provided through CRCs, the less likely it is to buy them: in 2017, "
                "NPS divisions were given additional funding (£900k in total) to spend as they wish on services, and a "
                "new tension has arisen.")
     assert _answer_from(funding, "How much in total have CRC owners invested in new IT systems?") is None
+    assert _answer_from(funding, "How much funding did the government give CRCs for Through the Gate resettlement "
+                                 "services in 2017?") is None
     assert _answer_from(funding, "How much additional funding were NPS divisions given to spend on services?") == "£900k"
 
 
