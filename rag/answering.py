@@ -916,10 +916,11 @@ def _proximity(sentence: str, span: tuple[int, int], terms: set[str]) -> float:
     return score
 
 
+# "... and one in ten ...": a new figure coordinated with the one before.
+_AND_FIGURE = rf"\s(?=and\s+(?:an?\s+|the\s+)?(?:£?\d|(?:{_NUMBER_WORDS})\b))"
 _CLAUSE = re.compile(r",\s+(?:and|but|while|whereas|compared)\b|;|\s(?:and\s+)?(?=(?:a\s+further|another)\s)"
-                     rf"|\s(?=and\s+(?:an?\s+|the\s+)?(?:£?\d|(?:{_NUMBER_WORDS})\b))", re.I)
-_COORDINATED = re.compile(rf"\s(?=and\s+(?:an?\s+|the\s+)?(?:£?\d|(?:{_NUMBER_WORDS})\b))", re.I)
-_SHARE = re.compile(r"%|per\s?cent|\bin\s+\w+$|\bout of\b", re.I)  # shares of one group each: "one in seven X and one in ten Y do Z"
+                     rf"|{_AND_FIGURE}", re.I)
+_COORDINATED = re.compile(_AND_FIGURE, re.I)
 _OWN_WORDS = 4  # the words right after a coordinated figure are its own ("one in ten longer-term prisoners")
 _SUMMARY_CLAUSE = re.compile(r"[;,]?\s*(?:(?:a|an|the|of|by|which|is|was|representing|equivalent|to|overall|"
                              r"reduction|increase|decrease|fall|rise|drop|decline|change)s?\s+)*", re.I)
@@ -988,16 +989,17 @@ def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float],
         hi = min(hi, close)  # "(... a reduction of 84%), as has the number of young people in custody"
     before = [t for pos, t in words if lo < pos < value_word][::-1]
     after = [t for pos, t in words if span[1] <= pos < hi]
-    if hi < len(sentence) and _COORDINATED.match(sentence, hi) and _SHARE.search(sentence[span[0]:span[1]]):
-        # "one in seven short-term prisoners and one in ten longer-term prisoners walk out ...
-        # not knowing where they would sleep": what the last item does, the first does too.
-        # Its words count after the first's own, past the next figure's first words.
-        tail = hi
-        while tail < len(sentence) and (nxt := min((c for c in cuts if c > tail), default=len(sentence))) and (
-                nxt < len(sentence) and _COORDINATED.match(sentence, nxt)):
-            tail = nxt
-        tail_words = [t for pos, t in words if tail < pos < min((c for c in cuts if c > tail), default=len(sentence))]
-        after += tail_words[_OWN_WORDS:]
+    if hi < len(sentence) and _COORDINATED.match(sentence, hi) and PATTERNS["percent"].fullmatch(sentence[span[0]:span[1]]):
+        # Shares of one group each, "one in seven short-term prisoners and one in ten longer-term
+        # prisoners walk out ... not knowing where they would sleep": what the last item does,
+        # the first does too. Its words count after the first's own, past the last figure's own.
+        tail, end = hi, len(sentence)
+        for c in (c for c in cuts if c > hi):
+            if not _COORDINATED.match(sentence, c):
+                end = c
+                break
+            tail = c
+        after += [t for pos, t in words if tail < pos < end][_OWN_WORDS:]
     bracketed = sentence[max(0, span[0] - 1): span[0]] == "("
     before_weight, after_weight = (1.0, _FAR_SIDE) if bracketed else (_FAR_SIDE, 1.0)
     score = 0.0
