@@ -1629,7 +1629,8 @@ def extract_answer(
             table, row, cells = read_table_line(table, sentence, sent_tokens)
             row_heading = table.tokens if row else frozenset()  # a row means nothing without them
             # "For NPS cases, ...?" asks for the NPS column of "... 56% 44% 80%".
-            columns = column_keys(table.headings, len(cells)) if cells else None
+            columns = (column_keys(table.headings, [sentence[a:b] for a, b in cells], table.caption, sentence[:cells[0][0]])
+                       if cells else None)
             # A list item is about what its lead-in says ("it rated: • zero services as 'Outstanding'").
             item = bool(_BULLET.match(sentence))
             if item:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.footnotes import FOOTNOTE_START
+from rag.tables import row_cells
 
 
 @dataclass(frozen=True)
@@ -198,15 +199,33 @@ def is_hard_wrapped(text: str) -> bool:
     return bool(lengths) and lengths[len(lengths) // 2] < 80
 
 
+def _row_breaks(text: str) -> list[tuple[int, int]]:
+    """The line breaks between two table rows: "2011/2012 441 234,510 0.19%" on one line and
+    "2012/2013 409 222,306 0.18%" on the next are two rows, not a wrapped line, and run
+    together their figures could no longer be read by column."""
+    breaks, start, was_row = [], 0, False
+    for line in text.split("\n"):
+        is_row = bool(row_cells(line))
+        if is_row and was_row:
+            breaks.append((start - 1, start))
+        was_row, start = is_row, start + len(line) + 1
+    return breaks
+
+
 def split_paragraphs(ct: CleanText) -> list[CleanText]:
     """Paragraphs with their wrapped lines joined by single spaces.
 
     In hard-wrapped text a single line break is a wrap; otherwise it ends a paragraph.
     """
-    breaks = _PARAGRAPH_BREAK if is_hard_wrapped(ct.text) else re.compile(r"\n\s*")
+    wrapped = is_hard_wrapped(ct.text)
+    breaks = _PARAGRAPH_BREAK if wrapped else re.compile(r"\n\s*")
+    spans = [(m.start(), m.end()) for m in breaks.finditer(ct.text)]
+    if wrapped:
+        spans = sorted(set(spans) | set(_row_breaks(ct.text)))
     bounds = [0]
-    for m in breaks.finditer(ct.text):
-        bounds += [m.start(), m.end()]
+    for s, e in spans:
+        if s >= bounds[-1]:  # a row's line break inside a blank line's is that one break
+            bounds += [s, e]
     bounds.append(len(ct.text))
     paragraphs = []
     for s, e in zip(bounds[::2], bounds[1::2]):

@@ -30,6 +30,8 @@ _CELL = r"(?:\d[\d,.]*%?|[-–])"
 # A row's cells close its line: "... education 56% 44% 80%", "... 68.9% * 100%" ("*" marks a note).
 _CELLS = re.compile(rf"(?:\s+(?:{_CELL}|\*))+\s*$")
 _ONE_CELL = re.compile(_CELL)
+_YEAR_WORDS = frozenset(tokenize("year years"))
+_YEAR_LABEL = re.compile(r"(?:19|20)\d\d(?:\s*[/–-]\s*(?:19|20)?\d\d)?")  # "2016", "2011/2012", "2015-16"
 _TABLE_NOTE = re.compile(r"(?i)^\s*(?:sources?|notes?)\b|^\s*\d{1,3}\s+\S")  # "Source: ...", "19 Source: ..."
 _HEADING_WORDS = 15  # a heading line is short and ends without a full stop
 _WORD = re.compile(r"\S+")
@@ -104,47 +106,74 @@ def is_heading(line: str) -> bool:
 
 
 def row_cells(line: str) -> list[tuple[int, int]]:
-    """The spans of a row's figures: two or more at the end of a line that has a label."""
+    """The spans of a row's figures: two or more at the end of a line that has a label,
+    words or a year ("2011/2012 441 234,510 0.19%")."""
     m = _CELLS.search(line)
-    if not m or not re.search(r"[A-Za-z]", line[: m.start()]):
+    if not m or not (re.search(r"[A-Za-z]", line[: m.start()]) or _YEAR_LABEL.fullmatch(line[: m.start()].strip())):
         return []
     cells = [(m.start() + c.start(), m.start() + c.end()) for c in _ONE_CELL.finditer(m.group(0))]
     return cells if len(cells) >= 2 else []
 
 
-def column_keys(headings: tuple[str, ...] | list[str], columns: int) -> list[str] | None:
-    """The word that tells each of `columns` columns apart, from the headings above a row.
+def column_keys(headings: tuple[str, ...] | list[str], cells: list[str], caption: str = "",
+                label: str = "") -> list[frozenset[str]] | None:
+    """The words that tell each column apart, from the headings above a row whose figures are `cells`.
 
-    The last `columns` heading lines head the columns; their shared last words ("cases")
-    are dropped and the last word left is the column's ("All", "CRC", "NPS"). A single
-    heading line holding them all gives its last capitalised words ("Rating Target").
+    The last `len(cells)` heading lines head the columns when they run in parallel
+    ("All cases", "CRC cases", "NPS cases"): their shared last words are dropped and the last
+    word left is the column's ("All", "CRC", "NPS"). A single heading line holding them all
+    gives its last capitalised words ("Rating Target"). Otherwise the headings are placed by
+    their units (see `_keys_by_units`).
     """
-    if not headings:
+    columns = len(cells)
+    if not headings or columns < 2:
         return None
     last = headings[-1].split()
     if len(last) > columns and all(w[:1].isupper() and w.isalpha() for w in last[-columns:]):
         lines = [[w] for w in last[-columns:]]  # "... assurance metrics Rating Target"
-    elif len(headings) >= columns:
+    elif len(headings) >= columns and _parallel([h.split() for h in headings[-columns:]]):
         lines = [h.split() for h in headings[-columns:]]
-        # Column headings run in parallel ("All cases", "CRC cases", "NPS cases"); lines that do
-        # not ("Probation" / "trusts", a row group's label broken over two lines) head no columns.
-        if not all(len(words) > 1 for words in lines) or len({words[-1].lower() for words in lines}) > 1:
-            return None
-        while all(len(words) > 1 for words in lines) and len({words[-1].lower() for words in lines}) == 1:
+        while _parallel(lines):
             lines = [words[:-1] for words in lines]
     else:
-        return None
+        return _keys_by_units(headings, cells, caption, label)
     keys = [next(iter(tokenize(words[-1])), "") for words in lines]
-    return keys if len(set(keys)) == len(keys) else None
+    return [frozenset({k} - {""}) for k in keys] if len(set(keys)) == len(keys) else None
 
 
-def column_fit(keys: list[str] | None, cells: list[tuple[int, int]], span: tuple[int, int],
+def _parallel(lines: list[list[str]]) -> bool:
+    """Heading lines of two or more words sharing their last one ("CRC cases", "NPS cases")."""
+    return all(len(words) > 1 for words in lines) and len({words[-1].lower() for words in lines}) == 1
+
+
+def _keys_by_units(headings: tuple[str, ...] | list[str], cells: list[str], caption: str,
+                   label: str) -> list[frozenset[str]] | None:
+    """Headings that do not run in parallel ("Serious further offence reviews" / "Caseload (end of
+    financial year)" / "... as a % of caseload"), among lines that head no column ("England and
+    Wales" over the labels, "Probation" / "trusts" over a group of rows): the one run of
+    consecutive lines whose "%" stands exactly over the row's percentages heads the columns,
+    each told by its words that the caption does not already give every column. In a row
+    labelled by its year, a heading's "year" ("end of financial year") is the label's, and a
+    question's ("the last trust year") asks for the row, not that column."""
+    percent = [cell.endswith("%") for cell in cells]
+    if all(percent) or not any(percent):
+        return None  # nothing tells the lines apart
+    width = len(cells)
+    runs = [i for i in range(len(headings) - width + 1)
+            if all(("%" in line) == p for line, p in zip(headings[i:i + width], percent))]
+    if len(runs) != 1:
+        return None
+    shared = frozenset(tokenize(caption)) | (_YEAR_WORDS if _YEAR_LABEL.fullmatch(label.strip()) else frozenset())
+    return [frozenset(tokenize(line)) - shared for line in headings[runs[0]:runs[0] + width]]
+
+
+def column_fit(keys: list[frozenset[str]] | None, cells: list[tuple[int, int]], span: tuple[int, int],
                asked: frozenset[str]) -> int:
-    """+1 when the figure stands in the column the question names, -1 when the question names
-    another column of the row, 0 when it names none (or the row is no table row)."""
+    """+1 when the figure stands in the column the question names best, -1 when the question
+    names another column of the row better, 0 when it names none (or the row is no table row)."""
     if not keys or len(keys) != len(cells) or span not in cells:
         return 0
-    named = {i for i, key in enumerate(keys) if key and key in asked}
-    if not named:
+    named = [len(key & asked) for key in keys]
+    if not max(named):
         return 0
-    return 1 if cells.index(span) in named else -1
+    return 1 if named[cells.index(span)] == max(named) else -1

@@ -157,6 +157,14 @@ def test_table_rows_and_key_facts_keep_each_figure_with_its_label():
     assert "(see below)\n\nSept" in clean("Figures (see below)\n\nSept 2015 cohort)\n\n").text
 
 
+def test_table_rows_on_consecutive_lines_stay_apart():
+    # Hard-wrapped text joins single line breaks, but one row a line is a table, not a wrap.
+    text = ("Caseload (end of financial year)\n\n2011/2012 441 234,510 0.19%\n2012/2013 409 222,306 0.18%\n\n"
+            "Over 40,000 more individuals are now under probation\nsupervision on release.")
+    assert "0.19%\n\n2012/2013 409" in clean(text).text
+    assert "under probation supervision on release." in clean(text).text
+
+
 def test_chart_columns_and_page_numbers_stay_apart_from_labels():
     text = clean("Where practicable, CRCs offer women meetings\n\n75%\n\n79%\n\n77%\n\n"
                  "Many rely on legacy systems.\n\n91\n\nYouth Offending Services\n\n92\n\n").text

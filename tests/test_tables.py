@@ -31,6 +31,8 @@ def test_a_row_is_its_label_then_two_or_more_figures():
     assert [row[s:e] for s, e in row_cells(row)] == ["68.9%", "100%"]
     assert row_cells("The rate fell to 45%.") == []
     assert row_cells("56% 44%") == []  # no label: a chart's values, not a row
+    row = "2013/2014 429 218,671 0.20%"  # a year labels its row too
+    assert [row[s:e] for s, e in row_cells(row)] == ["429", "218,671", "0.20%"]
 
 
 def test_a_caption_opens_a_table_with_or_without_a_colon():
@@ -40,21 +42,39 @@ def test_a_caption_opens_a_table_with_or_without_a_colon():
 
 def test_columns_are_told_apart_by_the_words_their_headings_do_not_share():
     headings = ["Have contracted providers contributed sufficiently?", "All cases", "CRC cases", "NPS cases"]
-    assert column_keys(headings, 3) == ["", "crc", "nps"]
+    assert column_keys(headings, ["58%", "57%", "58%"]) == [frozenset(), {"crc"}, {"nps"}]
     # A title run into the first heading keeps its last word apart from the others'.
-    assert column_keys(["Availability of interventions for offenders CRC cases", "NPS cases"], 2) == ["crc", "nps"]
+    assert column_keys(["Availability of interventions for offenders CRC cases", "NPS cases"], ["70%", "78%"]) == [
+        {"crc"}, {"nps"}]
     # Headings set on one line give their last capitalised words, one a column.
-    assert column_keys(["CRC service level measure and assurance metrics Rating Target"], 2) == ["rate", "target"]
-    # Lines that do not run in parallel are a row group's label, not column headings.
-    assert column_keys(["Caseload (end of financial year)", "Probation", "trusts"], 2) is None
+    assert column_keys(["CRC service level measure and assurance metrics Rating Target"], ["67.2%", "90%"]) == [
+        {"rate"}, {"target"}]
+    # Lines that do not run in parallel, with nothing to place them by, head no columns.
+    assert column_keys(["Caseload (end of financial year)", "Probation", "trusts"], ["441", "234,510"]) is None
+
+
+FIGURE_35 = ["England and Wales", "Serious further offence reviews", "Caseload (end of financial year)",
+             "Serious further offence reviews as a % of caseload", "Probation", "trusts"]
+
+
+def test_headings_that_do_not_run_in_parallel_are_placed_by_the_one_that_says_percent():
+    keys = column_keys(FIGURE_35, ["441", "234,510", "0.19%"], "Figure 35: Serious further offence reviews, England and Wales")
+    # The caption's words belong to every column; what is left tells them apart.
+    assert keys == [frozenset(), {"caseload", "end", "financi", "year"}, {"caseload"}]
+    # Without a percentage in the row, or with two ways to place the lines, nothing is guessed.
+    assert column_keys(FIGURE_35, ["441", "234,510", "17"]) is None
+    assert column_keys(["A %", "B", "C %", "D"], ["1%", "2"]) is None
 
 
 def test_the_column_the_question_names_wins_and_the_others_lose():
     row = "Accommodation 58% 57% 58%"
     cells = row_cells(row)
-    keys = ["", "crc", "nps"]
+    keys = [frozenset(), frozenset({"crc"}), frozenset({"nps"})]
     assert [column_fit(keys, cells, c, frozenset({"nps", "case"})) for c in cells] == [-1, -1, 1]
     assert [column_fit(keys, cells, c, frozenset({"accommod"})) for c in cells] == [0, 0, 0]
+    # The column that shares most words with the question is the one it names.
+    keys = [frozenset(), frozenset({"caseload", "end", "year"}), frozenset({"caseload"})]
+    assert [column_fit(keys, cells, c, frozenset({"caseload", "end"})) for c in cells] == [-1, 1, -1]
 
 
 def test_a_question_about_one_column_gets_that_columns_figure():
@@ -95,3 +115,17 @@ def test_a_passage_that_starts_mid_table_is_indexed_and_read_under_the_tables_ca
 
     assert answer("") == "95.6%"  # read alone, the row gives its first column
     assert answer(open_tables(report, [row])[0]) == "97%"
+
+
+def test_a_table_whose_columns_say_different_things_is_read_by_the_column_asked_for():
+    from tests.test_answers import _answer_from
+
+    table = "\n\n".join(["Figure 35: Serious further offence reviews, England and Wales", *FIGURE_35,
+                          "2011/2012 441 234,510 0.19%\n2012/2013 409 222,306 0.18%\n2013/2014 429 218,671 0.20%"])
+    assert _answer_from(table, "What was the probation caseload at the end of 2013/2014?") == "218,671"
+    assert _answer_from(table, "How many serious further offence reviews were there in 2012/2013?") == "409"
+    # "year" asks for the row a year labels, not the column headed "(end of financial year)".
+    assert _answer_from(table, "How many serious further offence reviews were there in 2013/2014, "
+                               "the last year of the probation trusts?") == "429"
+    assert _answer_from(table, "What were serious further offence reviews as a share of caseload in 2011/2012?") == "0.19%"
+
