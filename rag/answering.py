@@ -765,8 +765,11 @@ _HEDGE_BEFORE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less th
                            r"|approximately|some|just over|just under|up to)\s+$")
 _VAGUE_ONE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|no more than|no|any|every|each|some)\s+$")
 _EXTRA_WORDS = "additional|extra|further"  # what is added to a counted thing ("an extra 230 beds")
+# "By how much did Dame Glenys Stacey say youth offending had fallen?" counts no Dame Glenys:
+# a verb straight after "how much" makes it a degree, and the thing measured comes later.
 _COUNTED_PHRASE = re.compile(
     r"(?i)\b(?:how many|number of|share of|proportion of|percentage of|how much)\s+(?:of\s+(?:the|its|their)\s+)?"
+    r"(?!(?:did|does|do|was|were|is|are|has|have|had|will|would|could|can)\b)"
     rf"((?:(?:{_EXTRA_WORDS})\s+)?(?:\S+\s*){{1,3}})")
 _EXTRA = re.compile(rf"(?i)(?:{_EXTRA_WORDS})\s")
 

@@ -569,6 +569,16 @@ def test_the_things_counted_may_come_before_how_many():
     assert _answer_from(text, "Of the cases inspected, how many were looked at across the 12 regions?") == "165"
 
 
+def test_by_how_much_did_someone_say_counts_no_one():
+    # A verb straight after "how much" makes it a degree: Dame Glenys is not what fell.
+    question = ("In her first annual report, by how much did Dame Glenys Stacey say youth offending had "
+                "fallen over the first four years of the youth inspection series?")
+    assert focus_terms(question) == set()
+    assert focus_terms("How much money did the NPS divisions get?") == {"money"}
+    text = "Youth offending has reduced by 42% over the first four years of our youth inspection series."
+    assert _answer_from(text, question) == "42%"
+
+
 def test_how_many_additional_things_asks_for_what_is_added():
     assert focus_head("How many additional approved premises beds was the NPS putting in place?") == "bed"
     assert focus_terms("How much extra money was put into Through the Gate?") == {"extra", "money"}
