@@ -1376,6 +1376,19 @@ def type_nouns_of(question: str) -> frozenset[str]:
                      if not (w[:1].isupper() and i + 1 < len(words) and words[i + 1][:1].isupper()))
 
 
+KIND_BONUS = 0.1
+
+
+def _names_kind(name: str, type_nouns: frozenset[str], acronyms: dict[str, frozenset[str]] | None = None) -> bool:
+    """A name that ends in the kind of thing asked for ("North West NPS" for "Which NPS division?"),
+    or in its abbreviation ("... NPS" for "Which National Probation Service division?")."""
+    words = [w.lower().strip(",.") for w in name.split() if not w.isdigit()]
+    if not words:
+        return False
+    spelt = (acronyms or {}).get(words[-1], frozenset())
+    return words[-1].rstrip("s") in type_nouns or any(t in spelt for noun in type_nouns for t in tokenize(noun))
+
+
 # "the London CRC owned by MTCNovo": the name after "<verb> by" is who did what the question asks about.
 _AGENT_BEFORE = re.compile(r"\b([a-z]+ed|run|led|held|written|made)\s+by\s+(?:the\s+)?$")
 AGENT_BONUS = 1.0
@@ -1445,7 +1458,7 @@ def _value_score(
         if person and _POST_OF.search(sentence[:value[0]]):
             score -= 1.0  # "Communications Catherine Chan" starts with the post: "Head of Communications"
         words = [w.lower().strip(",") for w in value[2].split() if not w.isdigit()]  # "... Act 2014"
-        if words and words[-1].rstrip("s") in type_nouns:
+        if _names_kind(value[2], type_nouns):
             score += 1.5  # "Which panel ...?" -> "... Advisory Panel"; "which local units" -> "... Delivery Units"
         # Words that only echo the question are no answer ("Which CRC ...?" -> "CRC"); the
         # kind of thing asked for is not an echo ("Which review ...?" -> "Lammy Review").
@@ -1748,6 +1761,9 @@ def extract_answer(
                 focus_bonus += EXTRA_BONUS
             if asks_sum and _SUM_BESIDE.search(sentence[max(0, value[0] - 25): value[1] + 15]):
                 focus_bonus += SUM_BONUS  # "How many were completed in total?" -> "In total, we completed 4,138"
+            if kind == "name" and not person and " " in value[2] and _names_kind(value[2], type_nouns, acronyms):
+                # "Which NPS division ...?" -> "North West NPS", not "Justin Russell" (and not "NPS" alone).
+                focus_bonus += KIND_BONUS
             # "When was the report published?" is answered by "The report is available ... on 29 April 2025".
             if publication_asked and _PUBLICATION.search(sentence):
                 focus_bonus += PUBLICATION_BONUS

@@ -579,6 +579,24 @@ def test_by_how_much_did_someone_say_counts_no_one():
     assert _answer_from(text, question) == "42%"
 
 
+def test_which_kind_of_body_is_answered_by_a_name_of_that_kind():
+    from rag.answering import _names_kind
+
+    # "Which NPS division ...?" asks for something that ends "... NPS", not a person.
+    assert _names_kind("North West NPS", frozenset({"np", "division"}))
+    assert not _names_kind("Probation Justin Russell", frozenset({"np", "division"}))
+    # Spelt out in the question, the kind still matches its abbreviation in the name.
+    spelt = {"nps": frozenset({"nation", "probat", "servic"})}
+    assert _names_kind("North West NPS", frozenset({"service", "division"}), spelt)
+
+
+def test_which_division_is_not_answered_by_the_chief_inspectors_name(service):
+    # The press release quotes "Chief Inspector of Probation Justin Russell" on the ratings; the
+    # list of services rated 'Good' names the one NPS division.
+    resp = service.ask("In the 2019/20 ratings, which National Probation Service division was among the four rated 'Good'?")
+    assert resp.answer == "North West NPS"
+
+
 def test_how_many_additional_things_asks_for_what_is_added():
     assert focus_head("How many additional approved premises beds was the NPS putting in place?") == "bed"
     assert focus_terms("How much extra money was put into Through the Gate?") == {"extra", "money"}
