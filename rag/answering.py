@@ -1377,6 +1377,15 @@ def type_nouns_of(question: str) -> frozenset[str]:
 
 
 KIND_BONUS = 0.1
+# A figure "for the NPS" or "for CRCs" is that body's share of a whole the sentence also gives.
+_FOR_BODY = re.compile(r"\s+for\s+(?:the\s+)?((?:[A-Z][\w’'-]*\s*){1,4})")
+UNASKED_BODY_PENALTY = 0.5
+
+
+def _names_body(body: list[str], question_stems: frozenset[str], acronyms: dict[str, frozenset[str]]) -> bool:
+    """The question names the body, or spells out all of its abbreviation ("National Probation
+    Service" for "NPS"; "probation" alone is not the NPS)."""
+    return any(t in question_stems or (t in acronyms and acronyms[t] <= question_stems) for t in body)
 
 
 def _names_kind(name: str, type_nouns: frozenset[str], acronyms: dict[str, frozenset[str]] | None = None) -> bool:
@@ -1451,6 +1460,11 @@ def _value_score(
         score += INTERVAL_BONUS if m.group(1).lower() == asked_interval else -INTERVAL_BONUS
     if value[2][:1].isdigit() or value[2][:1] == "£":
         score += 0.3  # figures over number words: "10 inspections" rather than "one NPS division"
+    if question_stems and (body := _FOR_BODY.match(sentence, value[1])) and not _names_body(
+            tokenize(body.group(1)), question_stems, acronyms or {}):
+        # "the overall rate ... was 38.1%, with figures of 37.5% for the NPS and 43.9% for CRCs":
+        # a question that names neither asks for the overall figure.
+        score -= UNASKED_BODY_PENALTY
     if person is not None and value[2][:1].isupper():
         # Strict about persons only when one is asked for: "North London" is no person, but
         # it is no better an answer to "Which CRC ...?" for that.

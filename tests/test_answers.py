@@ -597,6 +597,20 @@ def test_which_division_is_not_answered_by_the_chief_inspectors_name(service):
     assert resp.answer == "North West NPS"
 
 
+def test_a_figure_for_a_body_the_question_does_not_name_is_not_the_overall_one():
+    text = ("For the October to December 2015 cohort, the overall proven reoffending rate for adults released "
+            "from custody or starting court orders was 38.1%, with figures of 37.5% for the NPS and 43.9% for CRCs.")
+    assert _answer_from(text, "What was the proven reoffending rate for CRCs in that cohort?") == "43.9%"
+    assert _answer_from(text, "What was the National Probation Service's proven reoffending rate for that cohort?") == "37.5%"
+
+
+def test_the_overall_rate_is_not_one_bodys_share_of_it(service):
+    # "probation" alone does not name the National Probation Service: the question asks for the whole.
+    resp = service.ask("In the 2017 annual report, what was the one-year proven reoffending rate of the "
+                       "October-December 2015 probation cohort?")
+    assert resp.answer == "38.1%"
+
+
 def test_how_many_additional_things_asks_for_what_is_added():
     assert focus_head("How many additional approved premises beds was the NPS putting in place?") == "bed"
     assert focus_terms("How much extra money was put into Through the Gate?") == {"extra", "money"}
