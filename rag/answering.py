@@ -1181,6 +1181,13 @@ def measure_asked(question: str) -> str | None:
 _AVERAGE_BEFORE = re.compile(r"(?i)\b(?:an?\s+average\s+(?:of\s+)?|on\s+average\s+|averag(?:e|ing)\s+|mean\s+(?:of\s+)?)$")
 _ASKS_AVERAGE = re.compile(r"(?i)\b(?:average|mean|typical(?:ly)?|per|each|usual(?:ly)?|normally)\b")
 AVERAGE_PENALTY = 0.3
+# A bound ("more than 55 cases") is no average, unless the sentence says it is one.
+_SAYS_AVERAGE = re.compile(r"(?i)\b(?:average|mean|typical(?:ly)?)\b")
+# A time of day ("available ... on 21 August 2019 00.01", "at 10:30", "9.30am") counts nothing;
+# it answers only a question asking what time.
+_TIME_OF_DAY = re.compile(r"(?<=(?:19|20)\d\d\s)[0-2]\d[.:][0-5]\d\b|\b[0-2]?\d:[0-5]\d\b|\b[01]?\d[.:][0-5]\d\s?[ap]m\b")
+_ASKS_TIME = re.compile(r"(?i)\b(?:what|which)\s+time\b|\btime of day\b|\bat what hour\b")
+_BOUND_BEFORE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|under|up to|in excess of)\s+$")
 
 
 # "How many officers did the NPS employ?", "How many people did the NPS supervise?" count heads;
@@ -1577,6 +1584,8 @@ def extract_answer(
     asks_ratio = bool(_ASKS_RATIO.search(question))
     asks_headcount = bool(_ASKS_HEADCOUNT.search(question))
     asks_average = bool(_ASKS_AVERAGE.search(question))
+    asks_mean = bool(_SAYS_AVERAGE.search(question))
+    asks_time = bool(_ASKS_TIME.search(question))
     key_facts_asked = asks_key_facts(question)
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None
@@ -1683,6 +1692,8 @@ def extract_answer(
                 # reports' own scope, "England and Wales", than the question itself says.
                 # A sentence naming nothing else offers it, and the answer is vetoed below.
                 values = [c for c in values if not _ENGLAND_AND_WALES.fullmatch(c[2])] or values
+            if not asks_time:
+                values = [c for c in values if not any(m.start() == c[0] for m in _TIME_OF_DAY.finditer(sentence))]
             if asks_exact:
                 # "Exactly what percentage ...?" is not answered by "fewer than half" or "eight out of ten".
                 values = [c for c in values if not _HEDGE_BEFORE.search(sentence[max(0, c[0] - 30): c[0]])
@@ -1754,6 +1765,10 @@ def extract_answer(
             if kind == "count" and not asks_moved and _COUNT_MOVED.match(sentence[value[1]:]):
                 shape_penalty += CHANGE_PENALTY
             if kind == "count" and not asks_average and _AVERAGE_BEFORE.search(sentence[max(0, value[0] - 20):value[0]]):
+                shape_penalty += AVERAGE_PENALTY
+            if (kind in ("count", "number") and asks_mean and _BOUND_BEFORE.search(sentence[max(0, value[0] - 20):value[0]])
+                    and not _SAYS_AVERAGE.search(sentence)):
+                # "What was the average caseload?" is not answered by "staff managed more than 55 cases".
                 shape_penalty += AVERAGE_PENALTY
             if asks_range and not _RANGE_VALUE.search(value[2]):
                 shape_penalty += RANGE_PENALTY

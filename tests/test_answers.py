@@ -611,6 +611,18 @@ def test_the_overall_rate_is_not_one_bodys_share_of_it(service):
     assert resp.answer == "38.1%"
 
 
+def test_a_time_of_day_answers_only_what_time():
+    text = "1. The report is available at on 21 August 2019 00.01."
+    assert _answer_from(text, "At what time was the report available?") == "00.01"
+    assert _answer_from(text, "How many reports were made available?") is None
+
+
+def test_an_average_is_not_answered_by_a_bound():
+    # "staff said they managed more than 55 cases" gives no caseload an officer holds.
+    text = "Workloads are high: staff said they managed more than 55 cases. Each officer held 38 cases."
+    assert _answer_from(text, "What was the average caseload of staff?") == "38"
+
+
 def test_how_many_additional_things_asks_for_what_is_added():
     assert focus_head("How many additional approved premises beds was the NPS putting in place?") == "bed"
     assert focus_terms("How much extra money was put into Through the Gate?") == {"extra", "money"}
