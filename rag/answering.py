@@ -1692,8 +1692,8 @@ def extract_answer(
                 # reports' own scope, "England and Wales", than the question itself says.
                 # A sentence naming nothing else offers it, and the answer is vetoed below.
                 values = [c for c in values if not _ENGLAND_AND_WALES.fullmatch(c[2])] or values
-            if not asks_time:
-                values = [c for c in values if not any(m.start() == c[0] for m in _TIME_OF_DAY.finditer(sentence))]
+            if not asks_time and (times := {m.start() for m in _TIME_OF_DAY.finditer(sentence)}):
+                values = [c for c in values if c[0] not in times]
             if asks_exact:
                 # "Exactly what percentage ...?" is not answered by "fewer than half" or "eight out of ten".
                 values = [c for c in values if not _HEDGE_BEFORE.search(sentence[max(0, c[0] - 30): c[0]])
