@@ -115,7 +115,7 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
                           r"|^\s*what (?:was|is|were|are) [\w\s'’-]{0,40}?\bratings?\b",
                           re.I)),
     ("duration", re.compile(r"\b(how long|what period|over what period|what length|timescale|time limit|"
-                            r"how many (days|weeks|months|years|hours)|within what time)\b", re.I)),
+                            r"how many (?:working\s+|calendar\s+|school\s+)?(days|weeks|months|years|hours)|within what time)\b", re.I)),
     # "How many CRCs ... after the extra funding?", "How many offices does it share?": things counted.
     ("count", re.compile(r"^\s*how many\b(?!\s+(?:in|out of)\b)", re.I)),
     ("percent", re.compile(r"\b(percentage|per cent|percent|proportion|share|what fraction|"
@@ -660,6 +660,12 @@ _NOT_A_FIGURE = re.compile(
 )
 
 
+# "supervising 11 to 20 members of staff" is one range; "from 147,791 in 2006/2007 to 32,949"
+# is a change between two figures, and "2015 to 2016" two years.
+_TO_RANGE = re.compile(r"(?<![\d/,.])(?!(?:19|20)\d\d\b)\d[\d,]*\sto\s\d[\d,]*\b(?![\d/,]|\s?(?:%|per\s?cent))", re.I)
+_FROM_BEFORE = re.compile(r"(?i)\bfrom\s[^,;:.]{0,40}$")
+
+
 def candidates(sentence: str, kind: str, question_words: set[str] | None = None,
                common_words: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Typed values in a sentence, as (start, end, text)."""
@@ -719,6 +725,10 @@ def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
     # Wider types claim their digits first so a count never takes "48" out of "48%"
     # or "12" out of "12 weeks".
     for k in ("percent", "money", "duration", "date", "count"):
+        if k == "count":
+            found["count"] = [(m.start(), m.end(), m.group(0)) for m in _TO_RANGE.finditer(sentence)
+                              if not overlaps(m.start(), m.end()) and not _FROM_BEFORE.search(sentence, 0, m.start())]
+            taken.extend(c[:2] for c in found["count"])
         for m in PATTERNS[k].finditer(sentence):
             if overlaps(m.start(), m.end()):
                 continue
@@ -728,11 +738,11 @@ def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
             taken.append(m.span())
             found.setdefault(k, []).append((m.start(), m.end(), m.group(0).strip()))
     if kind == "number":
-        return found.get("count", []) + found.get("percent", []) + found.get("money", []) + found.get("duration", [])
+        return sorted(found.get("count", [])) + found.get("percent", []) + found.get("money", []) + found.get("duration", [])
     if kind == "count":
         # A bare year, a year range or a number inside a name ("Figure 17") is not a count.
         return [
-            c for c in found.get("count", [])
+            c for c in sorted(found.get("count", []))
             if not re.fullmatch(r"(19|20)\d\d(\s?[–-]\s?\d+)?", c[2])
             # a footnote's own number: "16 Source: Youth Justice statistics..."
             and not (c[0] == 0 and re.match(r"\d{1,3} [A-Z]", sentence) and not re.match(r"\d{1,3} [A-Z]{2,5}\b", sentence))
@@ -1027,6 +1037,22 @@ _ASKS_START = re.compile(rf"\b(?:start\w*|begin|began|begun|commenc\w*)\b|\b(?:{
 _DATE_RANGE_JOIN = r"\s*(?:–|-|to|until)\s*"
 _ASKS_PERIOD = re.compile(r"(?i)\b(?:what|which)\s+(?:time\s+)?period\b|\bover what\b|\bfrom when\b")
 RANGE_END_PENALTY = 0.2
+# "When did the government announce that the NPS would take over ... ?" asks when it was said:
+# in "In May 2019, the government announced that the NPS will take over ... from 2021", a date
+# inside the "that" clause dates what was announced, not the announcement.
+_REPORTING_VERB = r"(?:announc|decid|confirm|reveal|declar|promis|pledg|agree|state|say|said|report|warn)\w*"
+_ASKS_WHEN_SAID = re.compile(rf"(?i)^\s*when\s+(?:did|do|does|was|were|has|had)\b[^?]*?\b({_REPORTING_VERB})")
+_SAID_THAT = re.compile(rf"(?i)\b{_REPORTING_VERB}\s+(?:[^,;.]{{0,40}}?\s)?that\b")
+
+
+def said_that_at(question: str, sentence: str) -> int | None:
+    """Where the reported clause starts, when the question asks when something was said."""
+    if not _ASKS_WHEN_SAID.search(question):
+        return None
+    m = _SAID_THAT.search(sentence)
+    return m.end() if m else None
+
+
 _ASKS_RANGE = re.compile(r"(?i)\b(?:what|which)\b[^?]*\brange\b|\bbetween what\b")
 _RANGE_VALUE = re.compile(r"\d\s*(?:–|-|to)\s*£?\d")
 RANGE_PENALTY = 0.2
@@ -1713,6 +1739,8 @@ def extract_answer(
                 values = [c for c in values if _looks_like_person(c[2], common_words) and not _COMPASS_WORDS & set(c[2].split())]
             if kind == "date" and asks_period:
                 values = date_ranges(sentence) or values  # "Which period ...?" is answered by both ends
+            if kind == "date" and (reported := said_that_at(question, sentence)) is not None:
+                values = [c for c in values if c[0] < reported] or values
             fallback_penalty = 0.0
             if not values and kind in _FALLBACK and not is_chart_axis(sentence):
                 # "In how many cases..." is often answered by a share: "in just 32 per cent of cases".

@@ -1422,3 +1422,25 @@ def test_a_charts_axis_is_no_figure():
     text = "Caseloads were high across the CRCs.\n0% 20% 40% 60% 80% 100%"
     assert _answer_from(text, "What proportion of CRC staff had a caseload over 100?") is None
     assert _answer_from(text, "How many CRC staff had a caseload over 100?") is None  # nor as a count's share
+
+
+def test_a_range_written_with_to_is_one_answer():
+    text = "In practice, we found half of middle managers are supervising 11 to 20 members of staff."
+    assert _answer_from(text, "How many staff are half of middle managers supervising?") == "11 to 20"
+    # "from 10 to 20" is a change, two figures; years run "2015 to 2016" are no count.
+    assert [c[2] for c in candidates("Staffing rose from 10 to 20 officers.", "count")] == ["10", "20"]
+    assert candidates("Ministry of Justice annual statistics: 2015 to 2016.", "count") == []
+
+
+def test_how_many_working_days_asks_for_a_duration():
+    assert question_kind("Within how many working days should facilities jobs be fixed?") == "duration"
+    text = "The target is for jobs to be fixed within 10 working days."
+    assert _answer_from(text, "Within how many working days should facilities jobs be fixed?") == "10 working days"
+
+
+def test_when_something_was_announced_is_not_when_it_will_happen():
+    text = ("In May 2019, the government announced that the NPS will take over the supervision of all "
+            "offenders from 2021, taking on nearly 150,000 low and medium-risk cases from Community Rehabilitation Companies.")
+    assert _answer_from(text, "When did the government announce the NPS would take over supervision of all offenders?") == (
+        "May 2019")
+    assert _answer_from(text, "When will the NPS take over the supervision of all offenders?") == "2021"
