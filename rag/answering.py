@@ -28,7 +28,7 @@ _NUMBER_WORDS = (
 )
 _MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
 _FRACTION_WORDS = (
-    r"\b(?:(?:one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out of)\s+(?:two|three|four|five|six|seven|eight|nine|ten)"
+    r"\b(?:(?:one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out of)\s+(?:every\s+)?(?:two|three|four|five|six|seven|eight|nine|ten)"
     r"|(?:a|one)\s+(?:half|third|quarter|fifth)|half|(?:two|three)[- ](?:thirds|quarters|fifths)|a\s+third|a\s+quarter)"
     r"(?!\s+(?:of\s+)?a\s+million)"  # "a quarter of a million" is a count
 )
@@ -114,6 +114,8 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
                           # "What was the overall rating of ...?", "What is London CRC's rating?"
                           r"|^\s*what (?:was|is|were|are) [\w\s'’-]{0,40}?\bratings?\b",
                           re.I)),
+    # "What period do the figures cover?" asks for dates ("April 2016 to March 2017"), not a length.
+    ("date", re.compile(r"\b(?:what|which)\s+(?:time\s+)?period\b[^?]*\b(?:cover\w*|relat\w*|span\w*|refer\w*)\b", re.I)),
     ("duration", re.compile(r"\b(how long|what period|over what period|what length|timescale|time limit|"
                             r"how many (?:working\s+|calendar\s+|school\s+)?(days|weeks|months|years|hours)|within what time)\b", re.I)),
     # "How many CRCs ... after the extra funding?", "How many offices does it share?": things counted.
@@ -575,7 +577,8 @@ def _word_initials(question: str) -> frozenset[str]:
 def _echoes(name: str, question_words: frozenset[str]) -> bool:
     """A name made only of the question's own words is no answer ("Which CRC ...?" -> "CRCs")."""
     words = [w.lower().strip(",") for w in name.split() if w not in _CONNECTORS]
-    rest = [w for w in words if w not in question_words and w.rstrip("s") not in question_words]
+    rest = [w for w in words if w not in question_words and w.rstrip("s") not in question_words
+            and f"{w}s" not in question_words]  # "CRC" echoes "Which Act lets CRCs ...?"
     # ... or of its words and an acronym of the others: "London Community Rehabilitation Company"
     # for "Who inspected London CRC?".
     return bool(words) and (not rest or len(rest) >= 2 and "".join(w[0] for w in rest) in question_words)
@@ -1811,8 +1814,9 @@ def extract_answer(
                 # ... and "eight recommendations" no number of people: things are no persons.
                 shape_penalty += 1.0 if _ZERO.fullmatch(value[2]) or (head in _PEOPLE and not _counts_persons(
                     sentence, value)) else NOUN_PENALTY
-            # The thing asked about right after the figure ("165 cases") is strong evidence.
-            focus_bonus = 0.15 if focus & set(tokenize(sentence[value[1]: value[1] + 40])) or (
+            # The thing asked about right after the figure ("165 cases") is strong evidence; a
+            # duration carries it itself ("fifteen days" for "how many days").
+            focus_bonus = 0.15 if focus & set(tokenize(sentence[value[0]: value[1] + 40])) or (
                 head is not None and _counts_by_ellipsis(sentence, value, head)) else 0.0
             if asks_extra and _EXTRA_BESIDE.search(sentence[max(0, value[0] - 20): value[1] + 15]):
                 focus_bonus += EXTRA_BONUS

@@ -1444,3 +1444,28 @@ def test_when_something_was_announced_is_not_when_it_will_happen():
     assert _answer_from(text, "When did the government announce the NPS would take over supervision of all offenders?") == (
         "May 2019")
     assert _answer_from(text, "When will the NPS take over the supervision of all offenders?") == "2021"
+
+
+def test_a_name_that_only_echoes_the_questions_plural_is_no_answer():
+    text = ("This option is explicitly included in the Offender Rehabilitation Act 2014, yet the structure of the "
+            "CRC delivery contract and payment mechanism means that attendance would not be specifically funded.")
+    question = "Which Act explicitly allows CRCs to send someone on a RAR to an accredited programme?"
+    assert _answer_from(text, question) == "Offender Rehabilitation Act 2014"
+
+
+def test_two_in_every_five_is_a_share():
+    text = "RAR is the most used element, with RARs ordered in almost two in every five community sentence cases."
+    assert _answer_from(text, "In what share of community sentences were RARs ordered?") == "two in every five"
+
+
+def test_a_duration_carries_the_unit_asked_for():
+    # "five days, but then revised to ten days" has "days" after it twice over; "fifteen days" is
+    # as much a number of days.
+    text = ("The target was initially five days, but then revised to ten days. However, we understand this "
+            "has recently been revised to fifteen days.")
+    assert _answer_from(text, "To how many days has the target recently been revised?") == "fifteen days"
+
+
+def test_what_period_figures_cover_asks_for_dates():
+    assert question_kind("What period do the RAR requirement figures cover?") == "date"
+    assert question_kind("Over what period had fewer staff left London CRC?") == "duration"
