@@ -757,7 +757,8 @@ def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
 
 
 # "the average number of reoffences per reoffender" asks for a ratio.
-_ASKS_RATIO = re.compile(r"(?i)\b(?:average|mean)\s+number\b|\bper\s+(?!cent\b)[a-z]")
+# ("per the 2017 report" is "according to", no ratio.)
+_ASKS_RATIO = re.compile(r"(?i)\b(?:average|mean)\s+number\b|\bper\s+(?!(?:cent|the|a|an|its|their|his|her)\b)[a-z]")
 _ASKS_EXISTING = re.compile(r"(?i)\bhow many\b[^?]*\b(?:are|were|was|is)\s+there\b")
 # "few reports now propose one", "wait for a place on one": with no noun after it, "one" stands
 # for a thing named before, a pronoun, not a count.
@@ -841,6 +842,7 @@ _COUNTED_BEFORE = re.compile(r"(?i)\b(?:of|out of)\s+(?:all\s+)?(?:the\s+|its\s+
                              r"((?:[\w-]+\s+){0,2}?[\w-]+?s)\b[^?]*?,\s*(?:in\s+)?how many\s+(?:were|was|are|is|had|have|did|do)\b")
 
 
+_WHOLE_FIRST = re.compile(r"(?i)^\s*(?:of|out of)\s+([^,?]+),\s*(?:in\s+)?how many\b")
 _COUNTED_AS = re.compile(r"\bhow many\s+(?:were|are)\s+((?:[A-Z][\w’'-]*\s*){1,4}|[a-z]+[^s\W]s)\s*\??\s*$")
 
 
@@ -906,6 +908,13 @@ _UNITS, _TENS = _NUMBER_WORDS.split("|")[:20], _NUMBER_WORDS.split("|")[20:28]  
 _NUMBER_VALUES = {w: i for i, w in enumerate(_UNITS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
 _SPELT_NUMBER = re.compile(rf"(?i)\b(?:({'|'.join(_TENS)})(?:[- ]({'|'.join(_UNITS[1:10])}))?|({'|'.join(_UNITS)}))\b")
 _NUMBER_NAMES = {str(v): tokenize(w) for w, v in _NUMBER_VALUES.items()}
+
+
+def _spelt_value(m: re.Match) -> int:
+    tens, unit, alone = m.group(1), m.group(2), m.group(3)
+    if alone:
+        return _NUMBER_VALUES[alone.lower()]
+    return _NUMBER_VALUES[tens.lower()] + (_NUMBER_VALUES[unit.lower()] if unit else 0)
 
 
 @lru_cache(maxsize=65_536)
@@ -1575,6 +1584,10 @@ def extract_answer(
                        for c in candidates(question, k)}
     # Both ends of a range the question states ("caseloads of 55–70") are given, not asked.
     question_values |= {n for v in question_values for n in re.findall(r"\d[\d,.]*", v)}
+    # ... and a count the question spells out is given in digits too ("twenty-one" is "21").
+    given_figures = {c[2].lower() for k in ("percent", "money", "count") for c in candidates(question, k)
+                     if not _YEAR.fullmatch(c[2])}
+    question_values |= {str(_spelt_value(m)) for v in given_figures if (m := _SPELT_NUMBER.fullmatch(v))}
     # ... in whichever form: "Out of all 21 CRCs, how many ...?" does not ask for the report's "twenty-one".
     question_values |= {w for w, v in _NUMBER_VALUES.items() if str(v) in question_values}
     question_values |= {f"{t}{sep}{u}" for t in _TENS for u in _UNITS[1:10] for sep in "- "
@@ -1630,6 +1643,16 @@ def extract_answer(
         # "... for CRCs and for the NPS. What was the rate for CRC cases?" tells the two apart by "CRC".
         last = set(tokenize(asked_part))
         figure_weights = {t: w for t, w in figure_weights.items() if t in last} or figure_weights
+    if figure_weights:
+        # A figure the question gives ("Of the twenty-one CRCs, how many ...?") is the whole the
+        # answer is part of: its words stand beside the wrong figure ("eleven of the twenty-one").
+        # Years still place figures (see YEAR_BESIDE_BONUS).
+        given = {t for v in given_figures for t in tokenize(v)}
+        # So are the words of the whole ("Of the 21 private probation companies, how many were owned
+        # by Working Links?"): every part of it is of the companies, only "by Working Links" is the one asked.
+        if whole := _WHOLE_FIRST.match(asked_part):
+            given |= set(tokenize(whole.group(1)))
+        figure_weights = {t: w for t, w in figure_weights.items() if t not in given} or figure_weights
     subset_total = kind == "count" and not _ASKS_TOTAL.search(question)
     asks_done = kind in ("count", "number") and bool(_ASKS_DONE.search(asked_part))
     measure = measure_asked(asked_part) if kind in ("percent", "number") else None

@@ -1469,3 +1469,17 @@ def test_a_duration_carries_the_unit_asked_for():
 def test_what_period_figures_cover_asks_for_dates():
     assert question_kind("What period do the RAR requirement figures cover?") == "date"
     assert question_kind("Over what period had fewer staff left London CRC?") == "duration"
+
+
+def test_per_the_report_is_no_ratio():
+    text = ("Youth offending has reduced by 42% over the first four years of our youth inspection series, and I am "
+            "delighted to be able to show the contribution Youth Offending Teams have made.")
+    question = "By how much did youth offending fall over the first four years, per the introduction to the report?"
+    assert _answer_from(text, question) == "42%"
+
+
+def test_of_the_whole_how_many_is_told_by_what_is_asked_of_the_part(service):
+    # "There are eight CRC owners, with eleven of the twenty-one CRCs owned by two organisations
+    # (...) and a further three by Working Links.": the whole's words stand by "eleven".
+    question = "Of the twenty-one private probation companies, how many were owned by Working Links in 2017?"
+    assert service.ask(question).answer == "three"
