@@ -1899,7 +1899,11 @@ def extract_answer(
         rated = f"{near_text} {_list_items_after(best_text, e) if sentence.rstrip().endswith(':') else ''}"
         unrated_body = not bodies & (token_set(rated) | best_header)
     whole_scope = place and bool(_ENGLAND_AND_WALES.fullmatch(vtext))
-    other_people = kind in _FOCUSED_KINDS and other_group(question_tokens, token_set(sentence))
+    # "How many beds are there in women-only approved premises?" is not answered by "almost 2,300
+    # beds" either: a group the question confines itself to must be named by the answer's
+    # sentence, the one before it or the passage's headings, not only somewhere in the passage.
+    other_people = kind in _FOCUSED_KINDS and (other_group(question_tokens, token_set(sentence))
+                                               or group_missing(question_tokens, token_set(near_text) | best_header))
     if (outside_place or calendar_year or unrelated_count or whole_scope or unrated_body or other_people
             or names_other_period(question, sentence)
             or (post_holder and not _looks_like_person(vtext, common_words))

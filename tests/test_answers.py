@@ -1483,3 +1483,13 @@ def test_of_the_whole_how_many_is_told_by_what_is_asked_of_the_part(service):
     # (...) and a further three by Working Links.": the whole's words stand by "eleven".
     question = "Of the twenty-one private probation companies, how many were owned by Working Links in 2017?"
     assert service.ask(question).answer == "three"
+
+
+def test_a_group_asked_about_must_be_named_beside_the_figure():
+    # The passage speaks of women, but not where the figure is: 2,300 is every bed.
+    text = ("There are just over 100 hostels (‘approved premises’) in England and Wales, and almost 2,300 beds. "
+            "Residents are supervised around the clock. Six hostels take only women, and staff there described "
+            "a lack of specialist provision.")
+    assert _answer_from(text, "How many beds are there in women-only approved premises?") is None
+    assert _answer_from(text, "How many beds are there in approved premises?") == "2,300"
+    assert _answer_from(text, "How many approved premises take only women?") == "Six"
