@@ -842,6 +842,9 @@ _COUNTED_BEFORE = re.compile(r"(?i)\b(?:of|out of)\s+(?:all\s+)?(?:the\s+|its\s+
                              r"((?:[\w-]+\s+){0,2}?[\w-]+?s)\b[^?]*?,\s*(?:in\s+)?how many\s+(?:were|was|are|is|had|have|did|do)\b")
 
 
+_ASKS_PART = re.compile(r"(?i)\bin how many\b|\bhow many\s+(?:of|out of)\b")
+_ASKS_STATE = re.compile(r"(?i)\bhow many\b[^?]*?\b(?:have|has|had|are|were|is|was)\b(?!\s+there\b)")
+_AVERAGE_OF_THINGS = re.compile(r"(?i)\b(?:average|mean)\s+(?:\w+\s+)?(?:caseloads?|cases|numbers?|counts?)\b")
 _WHOLE_FIRST = re.compile(r"(?i)^\s*(?:of|out of)\s+([^,?]+),\s*(?:in\s+)?how many\b")
 _COUNTED_AS = re.compile(r"\bhow many\s+(?:were|are)\s+((?:[A-Z][\w’'-]*\s*){1,4}|[a-z]+[^s\W]s)\s*\??\s*$")
 
@@ -1627,6 +1630,14 @@ def extract_answer(
     asks_headcount = bool(_ASKS_HEADCOUNT.search(question))
     asks_average = bool(_ASKS_AVERAGE.search(question))
     asks_mean = bool(_SAYS_AVERAGE.search(question))
+    # A share answers "how many" only when the question names the whole it is a share of ("in how
+    # many cases", "how many of the CRCs", "Of the CRCs inspected, how many ..."), a state some of
+    # them are in ("How many probation officers have workloads above capacity?"), an average that
+    # is no number of things ("average satisfaction", not "average caseload") or asks by how much
+    # something changed: "How many staff left London CRC?" is not answered by "one in four".
+    asks_part = asks_change or bool(_ASKS_PART.search(question) or _WHOLE_FIRST.match(question)
+                                    or _ASKS_STATE.search(question)
+                                    or (asks_mean and not _AVERAGE_OF_THINGS.search(question)))
     asks_time = bool(_ASKS_TIME.search(question))
     key_facts_asked = asks_key_facts(question)
     # "Who ..." asks for a person; "Which organisation ..." for a body.
@@ -1774,7 +1785,8 @@ def extract_answer(
                 # ... were there?", which asks how many things exist, nor for an average or a number
                 # per thing ("reoffences per reoffender"), which no share is.
                 values = [c for c in candidates(sentence, _FALLBACK[kind]) if c[2].lower() not in question_values
-                          and not asks_existing and not asks_ratio and not asks_headcount and (asks_change or not is_change(sentence, c))]
+                          and not asks_existing and not asks_ratio and not asks_headcount and (asks_change or not is_change(sentence, c))
+                          and asks_part]
                 fallback_penalty = 0.1
             if not values:
                 continue

@@ -1493,3 +1493,12 @@ def test_a_group_asked_about_must_be_named_beside_the_figure():
     assert _answer_from(text, "How many beds are there in women-only approved premises?") is None
     assert _answer_from(text, "How many beds are there in approved premises?") == "2,300"
     assert _answer_from(text, "How many approved premises take only women?") == "Six"
+
+
+def test_a_share_answers_how_many_only_of_a_whole_the_question_names():
+    text = "Around one in four probation staff are agency workers, and staff satisfaction stood at 53 per cent."
+    assert _answer_from(text, "How many staff left London CRC in the nine months before the inspection?") is None
+    assert _answer_from(text, "How many of the probation staff were agency workers?") == "one in four"
+    assert _answer_from(text, "Of the probation staff, how many were agency workers?") == "one in four"
+    text = "Sufficient progress had been made in just 32 per cent of cases."
+    assert _answer_from(text, "In how many cases had sufficient progress been made?") == "32 per cent"
