@@ -925,9 +925,7 @@ def token_set(text: str) -> frozenset[str]:
     """The text's tokens, with a number spelt out also as its digits and a small number's digits
     also as its word: a question's "11 of the 21 CRCs" is the report's "eleven of the twenty-one"."""
     tokens = set(tokenize(text))
-    for m in _SPELT_NUMBER.finditer(text):
-        tens, unit, small = (g.lower() if g else None for g in m.groups())
-        tokens.add(str(_NUMBER_VALUES[small] if small else _NUMBER_VALUES[tens] + (_NUMBER_VALUES[unit] if unit else 0)))
+    tokens.update(str(_spelt_value(m)) for m in _SPELT_NUMBER.finditer(text))
     for t in tokens & _NUMBER_NAMES.keys():
         tokens.update(_NUMBER_NAMES[t])
     return frozenset(tokens)
@@ -1583,13 +1581,14 @@ def extract_answer(
     type_nouns = type_nouns_of(question)
     items = re.search(r"(?i)\b(?:which|what)\s+(two|three|four|five|both)\b", question)
     items_asked = _ITEM_COUNTS[items.group(1).lower()] if items else 0
+    # The figures a question gives (not its years), and every value it gives, are not asked for.
+    given_figures = {c[2].lower() for k in ("percent", "money", "count") for c in candidates(question, k)
+                     if not _YEAR.fullmatch(c[2])}
     question_values = {c[2].lower() for k in ("percent", "money", "count", "date", "duration")
                        for c in candidates(question, k)}
     # Both ends of a range the question states ("caseloads of 55–70") are given, not asked.
     question_values |= {n for v in question_values for n in re.findall(r"\d[\d,.]*", v)}
     # ... and a count the question spells out is given in digits too ("twenty-one" is "21").
-    given_figures = {c[2].lower() for k in ("percent", "money", "count") for c in candidates(question, k)
-                     if not _YEAR.fullmatch(c[2])}
     question_values |= {str(_spelt_value(m)) for v in given_figures if (m := _SPELT_NUMBER.fullmatch(v))}
     # ... in whichever form: "Out of all 21 CRCs, how many ...?" does not ask for the report's "twenty-one".
     question_values |= {w for w, v in _NUMBER_VALUES.items() if str(v) in question_values}
@@ -1638,6 +1637,7 @@ def extract_answer(
     asks_part = asks_change or bool(_ASKS_PART.search(question) or _WHOLE_FIRST.match(question)
                                     or _ASKS_STATE.search(question)
                                     or (asks_mean and not _AVERAGE_OF_THINGS.search(question)))
+    share_for_count = asks_part and not (asks_existing or asks_ratio or asks_headcount)
     asks_time = bool(_ASKS_TIME.search(question))
     key_facts_asked = asks_key_facts(question)
     # "Who ..." asks for a person; "Which organisation ..." for a body.
@@ -1784,9 +1784,8 @@ def extract_answer(
                 # Not a change ("reduced by 42%") unless one is asked for, and never for "how many
                 # ... were there?", which asks how many things exist, nor for an average or a number
                 # per thing ("reoffences per reoffender"), which no share is.
-                values = [c for c in candidates(sentence, _FALLBACK[kind]) if c[2].lower() not in question_values
-                          and not asks_existing and not asks_ratio and not asks_headcount and (asks_change or not is_change(sentence, c))
-                          and asks_part]
+                values = [c for c in candidates(sentence, _FALLBACK[kind]) if share_for_count
+                          and c[2].lower() not in question_values and (asks_change or not is_change(sentence, c))]
                 fallback_penalty = 0.1
             if not values:
                 continue
