@@ -258,9 +258,15 @@ def _keyword_post(question: str) -> bool:
     return not _QUESTION_WORD.search(question) and bool(_KEYWORD_POST.search(question))
 
 
+# "first annual report of Glenys Stacey - when did she take up post?": a topic, then the question.
+# The kind asked for is the question's; the topic still says what it is about ("women-only
+# approved premises: how many are there?").
+_TOPIC_THEN_QUESTION = re.compile(r"(?:\s[-–—]+\s+|:\s+)((?:what|which|who|whom|whose|when|where|how|why)\b[^:–—]*)$", re.I)
+
+
 def question_kind(question: str) -> str:
     # A figure the question states ("the claim that offending fell by 42%") is given, not asked.
-    asked = _GIVEN_FIGURE.sub(" ", question)
+    asked = _GIVEN_FIGURE.sub(" ", m.group(1) if (m := _TOPIC_THEN_QUESTION.search(question)) else question)
     keywords = not _QUESTION_WORD.search(asked)
     if keywords:
         for kind, cue in _KEYWORD_CUES:

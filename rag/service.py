@@ -41,6 +41,7 @@ from rag.schemas import AskResponse, Citation, Span
 from rag.settings import Settings
 from rag.spelling import Vocabulary, correct_spelling
 from rag.store import PendingChanges, StoredIndex, load_index, pending_changes
+from rag.synonyms import in_reports_words
 
 NOT_FOUND = "not found in the reports"
 # "What is a RAR?": the passages explain it, but no figure, name or date in them is the answer.
@@ -150,7 +151,7 @@ class QAService:
         s = self.settings
         vec = self.query_vector(question) if mode != "bm25" else None
         return search(
-            self.index, question, vec, k, mode, doc, year,
+            self.index, in_reports_words(question), vec, k, mode, doc, year,
             candidates=s.candidates, dense_weight=s.dense_weight, lexical_weight=s.lexical_weight, rrf_k=s.rrf_k,
             fusion=s.fusion,
         )

@@ -82,6 +82,10 @@ from rag.retrieval import Hit, read_also, with_latest
         ("What was the overall rating of the national arrangements?", "rating"),
         ("What is the staff grade with most vacancies?", "number"),
         ("What are the NPS workloads?", "number"),
+        # A topic, then the question: what is asked starts at the question word.
+        ("first annual report of Glenys Stacey - when did she take up post?", "date"),
+        ("London CRC: who owned it in 2019?", "name"),
+        ("women-only approved premises: how many are there?", "count"),
     ],
 )
 def test_question_kind(question, kind):
