@@ -1079,10 +1079,12 @@ YEAR_ONLY_PENALTY = 0.2
 
 
 def date_ranges(sentence: str) -> list[tuple[int, int, str]]:
-    """Two dates joined into one period: "March 2016 – December 2017", "March 2012 to March 2016"."""
+    """Two dates joined into one period: "March 2016 – December 2017", "March 2012 to March 2016",
+    "between December 2024 and February 2025" (without "between", "and" may join two dates)."""
     dates = _typed_candidates(sentence, "date")
     return [(a[0], b[1], sentence[a[0]:b[1]]) for a, b in zip(dates, dates[1:])
-            if re.fullmatch(_DATE_RANGE_JOIN, sentence[a[1]:b[0]])]
+            if re.fullmatch(_DATE_RANGE_JOIN, sentence[a[1]:b[0]])
+            or (re.fullmatch(r"\s+and\s+", sentence[a[1]:b[0]]) and _RANGE_OPEN.search(sentence[max(0, a[0] - 12): a[0]]))]
 
 
 def in_date_range(sentence: str, value: tuple[int, int, str]) -> bool:
@@ -1782,6 +1784,12 @@ def extract_answer(
                 values = [c for c in values if _looks_like_person(c[2], common_words) and not _COMPASS_WORDS & set(c[2].split())]
             if kind == "date" and asks_period:
                 values = date_ranges(sentence) or values  # "Which period ...?" is answered by both ends
+            elif kind == "date" and asked_side is None and not publication_asked and (spans := [
+                    r for r in date_ranges(sentence) if _RANGE_OPEN.search(sentence[max(0, r[0] - 12): r[0]])]):
+                # "When did fieldwork take place?": "between December 2024 and February 2025" is one
+                # period, not two dates. A publication has one date; a caption's "March 2016 – December
+                # 2017" is no period of one event.
+                values = [c for c in values if not any(r[0] <= c[0] < r[1] for r in spans)] + spans
             if kind == "date" and (reported := said_that_at(question, sentence)) is not None:
                 values = [c for c in values if c[0] < reported] or values
             fallback_penalty = 0.0

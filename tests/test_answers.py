@@ -866,10 +866,14 @@ def test_not_one_is_a_count_of_zero():
     assert _answer_from(text, "How many prisoners were found a job on release?") == "Not one"
 
 
-def test_a_question_about_an_end_takes_the_second_date_of_a_range():
+def test_a_period_answers_when_and_a_question_about_its_end_takes_the_second_date():
     text = "Inspectors visited all seven divisions between July 2018 and June 2019, and found problems."
     assert _answer_from(text, "In which month did the round of division inspections end?") == "June 2019"
     assert _answer_from(text, "In which month did the round of division inspections begin?") == "July 2018"
+    # Neither end asked: the period between them is the answer.
+    assert _answer_from(text, "When did inspectors visit the seven divisions?") == "July 2018 and June 2019"
+    text = "Fieldwork took place between December 2024 and February 2025. 165 cases were inspected."
+    assert _answer_from(text, "When did fieldwork take place?") == "December 2024 and February 2025"
 
 
 def test_a_question_about_a_place_is_answered_by_the_place_named_after_in_or_at():
