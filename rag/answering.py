@@ -819,6 +819,8 @@ def _looks_plural(word: str) -> bool:
 
 # "the reoffending rate for women on probation" is a share of women: the words up to a preposition.
 _RATE_FOR = re.compile(r"(?i)\brates?\s+(?:for|among|amongst)\s+(?:the\s+)?((?:(?!(?:on|in|at|of|for|from|during|under|with|by|who|that|across)\b)[\w-]+\s*){1,3})")
+_PEOPLE_BY = re.compile(r"(?i)(?:people|persons|individuals|offenders|adults|those|cases)\s+(?:[a-z]+ed\s+)?by\s+(?:the\s+)?"
+                        r"((?:(?!(?:on|in|at|of|for|from|during|under|with|who|that|across)\b)[\w-]+\s*){1,3})")
 _WHEN_WORDS = re.compile(rf"(?i)\d|\b(?:{_MONTH_ABBR}|cohorts?|periods?|years?|quarters?|months?|weeks?)\b")
 _MONEY_WORDS = frozenset(tokenize("money extra additional funding cash amount sum pounds"))
 # What money went on: "How much extra money went into enhanced Through the Gate services?"
@@ -870,6 +872,9 @@ def _counted_phrase(question: str) -> str | None:
             return _noun_phrase(m.group(1))  # "additional approved premises beds", "extra money" (was put)
         return m.group(1)
     if (m := _RATE_FOR.search(question)) and not _WHEN_WORDS.search(m.group(1)):
+        # "the rate for people supervised by CRCs" is the CRCs' rate: the people are anyone's.
+        if by := _PEOPLE_BY.match(question, m.start(1)):
+            return by.group(1)
         return m.group(1)  # "the rate for the Oct-Dec 2015 cohort" is for a time, not a group
     if not _QUESTION_WORD.search(question) and (m := _KEYWORD_THINGS.search(question)):
         return m.group("things")

@@ -1184,6 +1184,11 @@ def test_a_rate_for_a_group_is_not_answered_by_a_passage_that_never_names_the_gr
     assert _answer_from(text.replace("adults", "female offenders"), "What share of female offenders reoffended "
                         "in the October to December 2015 cohort?") == "38.1%"
     assert _answer_from(text, "What proportion of BAME offenders reoffended in the October to December 2015 cohort?") is None
+    # People supervised by a body are no group: the rate is the body's.
+    assert _answer_from(text, "For the October to December 2015 cohort, what was the proven reoffending rate "
+                              "for people supervised by CRCs?") == "43.9%"
+    assert _answer_from(text, "What was the proven reoffending rate among offenders managed by the NPS "
+                              "in the October to December 2015 cohort?") == "37.5%"
 
 
 def test_a_figure_about_one_group_of_people_is_no_answer_about_another():
