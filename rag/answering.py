@@ -108,7 +108,8 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     # "What share of reports were completed within the timescale?" asks for a share, not a time.
     ("percent", re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?(?:share|proportion|percentage|fraction)\b", re.I)),
     # "What was the youth reoffending rate?": a rate is a share ("37.8%"), not the "1-year" before it.
-    ("percent", re.compile(r"^\s*what\s+(?:was|is|were|are)\s+(?:the\s+)?[\w\s'’-]*?\brates?\b", re.I)),
+    # ... also after a clause that sets the scene: "For the 2015 cohort, what was the reoffending rate ...?"
+    ("percent", re.compile(r"(?:^|,)\s*what\s+(?:was|is|were|are)\s+(?:the\s+)?[\w\s'’-]*?\brates?\b", re.I)),
     ("rating", re.compile(r"^\s*what (?:\w+ )?(?:rating|grade)\b|\bhow (?:was|were|is|are|did) .+ (?:rated|rate)\b"
                           r"|\bwhat was .+ rated\b|^\s*what did .+ (?:rate|grade)\b"
                           # "What was the overall rating of ...?", "What is London CRC's rating?"

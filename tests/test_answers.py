@@ -70,6 +70,7 @@ from rag.retrieval import Hit, read_also, with_latest
         ("Which body managed the premises that the CRC shared with the NPS?", "name"),
         # A rate is a share ("37.8%"), not the "1-year" of "1-year reoffending rate".
         ("What was the youth reoffending rate?", "percent"),
+        ("For the October to December 2015 cohort, what was the proven reoffending rate among offenders?", "percent"),
         ("Which scale adjusts each CRC's binary reoffending rate for risk?", "name"),
         # What an abbreviation stands for, and what a thing is, which no figure answers.
         ("What does MAPPA stand for?", "expansion"),
