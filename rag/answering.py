@@ -1084,13 +1084,18 @@ RANGE_PENALTY = 0.2
 YEAR_ONLY_PENALTY = 0.2
 
 
+def _opens_range(sentence: str, start: int) -> bool:
+    """Whether "between" or "from" comes right before what starts at `start`."""
+    return bool(_RANGE_OPEN.search(sentence[max(0, start - 12): start]))
+
+
 def date_ranges(sentence: str) -> list[tuple[int, int, str]]:
     """Two dates joined into one period: "March 2016 – December 2017", "March 2012 to March 2016",
     "between December 2024 and February 2025" (without "between", "and" may join two dates)."""
     dates = _typed_candidates(sentence, "date")
     return [(a[0], b[1], sentence[a[0]:b[1]]) for a, b in zip(dates, dates[1:])
             if re.fullmatch(_DATE_RANGE_JOIN, sentence[a[1]:b[0]])
-            or (re.fullmatch(r"\s+and\s+", sentence[a[1]:b[0]]) and _RANGE_OPEN.search(sentence[max(0, a[0] - 12): a[0]]))]
+            or (re.fullmatch(r"\s+and\s+", sentence[a[1]:b[0]]) and _opens_range(sentence, a[0]))]
 
 
 def in_date_range(sentence: str, value: tuple[int, int, str]) -> bool:
@@ -1101,7 +1106,7 @@ def in_date_range(sentence: str, value: tuple[int, int, str]) -> bool:
 
 def range_side(sentence: str, value: tuple[int, int, str]) -> str | None:
     """'start' or 'end' for either end of "between July 2018 and June 2019" / "from X to Y"."""
-    if _RANGE_OPEN.search(sentence[max(0, value[0] - 12): value[0]]) and _RANGE_JOIN.match(sentence[value[1]:]):
+    if _opens_range(sentence, value[0]) and _RANGE_JOIN.match(sentence[value[1]:]):
         return "start"
     if _RANGE_CLOSE.search(sentence[max(0, value[0] - 50): value[0]]):
         return "end"
@@ -1791,7 +1796,7 @@ def extract_answer(
             if kind == "date" and asks_period:
                 values = date_ranges(sentence) or values  # "Which period ...?" is answered by both ends
             elif kind == "date" and asked_side is None and not publication_asked and (spans := [
-                    r for r in date_ranges(sentence) if _RANGE_OPEN.search(sentence[max(0, r[0] - 12): r[0]])]):
+                    r for r in date_ranges(sentence) if _opens_range(sentence, r[0])]):
                 # "When did fieldwork take place?": "between December 2024 and February 2025" is one
                 # period, not two dates. A publication has one date; a caption's "March 2016 – December
                 # 2017" is no period of one event.

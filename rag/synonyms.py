@@ -1,6 +1,6 @@
 """Everyday words for things the reports name in their own terms.
 
-BM25 and answer selection match words, and readers do not write like
+BM25 matches words, and readers do not write like
 inspectors: a journalist asks about "private probation companies" where the
 reports say CRCs, about the "public-sector probation service" where they say
 the NPS, or when someone "took up the post" where the foreword says "since my
@@ -28,7 +28,7 @@ def _entry(pattern: str, word: str, plural: str | None = None) -> Synonym:
 
 
 _THESAURUS = (
-    # "When did she take up the post?", "took office", "started as Chief Inspector".
+    # "When did she take up the post?", "took office".
     _entry(r"\b(?:take|takes|took|taken|taking)\s+up\s+(?:the\s+|her\s+|his\s+|their\s+)?"
            r"(?:post|role|office|position|job)\b|\btook\s+office\b", "appointment"),
     # The Transforming Rehabilitation split: privately owned CRCs, the public-sector NPS.
