@@ -1275,6 +1275,18 @@ _NUMBER_OF = re.compile(r"^\s*(?:(?:total|average)\s+)?number\s+of\s+", re.I)
 
 def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
     """The plural nouns a figure counts: "eight recommendations to ...", "29,000 low and medium-risk offenders"."""
+    words = _counted_phrase_words(sentence, value)
+    if (value[2].lower() in ("one", "1", "a single") or re.fullmatch(r"(?i)not\s+(?:one|a\s+single)", value[2])) and words:
+        # "in one structure": one of a thing is counted in the singular, and by its common noun
+        # rather than the name before it ("one NPS division" counts divisions, not the NPS).
+        common = [w for w in words if w[0].islower()]
+        return common[:1] or words[:1]
+    # The loop already stopped at function words.
+    return [w for w in words if _looks_plural(w)]
+
+
+def _counted_phrase_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
+    """The words after a figure up to the first function word: "615 probation officer vacancies"."""
     words = []
     following = sentence[value[1]: value[1] + 60].lstrip(")")  # "less than half (43 per cent) of jobs"
     if PATTERNS["percent"].fullmatch(value[2]):
@@ -1287,13 +1299,7 @@ def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
         if not w[0].isalpha() or w.lower() in _COUNTED_STOP:
             break
         words.append(w)
-    if (value[2].lower() in ("one", "1", "a single") or re.fullmatch(r"(?i)not\s+(?:one|a\s+single)", value[2])) and words:
-        # "in one structure": one of a thing is counted in the singular, and by its common noun
-        # rather than the name before it ("one NPS division" counts divisions, not the NPS).
-        common = [w for w in words if w[0].islower()]
-        return common[:1] or words[:1]
-    # The loop already stopped at function words.
-    return [w for w in words if _looks_plural(w)]
+    return words
 
 
 _SOURCE_NAMED = re.compile(r"(?i)\b(?:according to|as (?:given|reported|stated) in|per|in|from)\s+(?:the\s+|its\s+|an?\s+)?"
@@ -1317,15 +1323,21 @@ def _counts_something_else(sentence: str, value: tuple[int, int, str], question_
 
 
 _PEOPLE = frozenset(tokenize("people individuals persons"))
-_PERSONS = frozenset(tokenize(
-    "people individuals persons offenders children women men girls boys adults staff officers workers managers "
-    "prisoners inspectors leaders practitioners victims employees members families parents carers users cases"))
+_PERSON_PLURALS = (
+    "people", "individuals", "persons", "offenders", "children", "women", "men", "girls", "boys", "adults",
+    "staff", "officers", "workers", "managers", "prisoners", "inspectors", "leaders", "practitioners",
+    "victims", "employees", "members", "families", "parents", "carers", "users", "cases")
+_PERSONS = frozenset(tokenize(" ".join(_PERSON_PLURALS)))
+_PERSON_WORDS = frozenset(w for plural in _PERSON_PLURALS for w in (plural, plural.removesuffix("s")))
+_CASES = frozenset(tokenize("cases"))  # a case is a person's, but "140,000 PSRs" count cases too
 
 
 def _counts_persons(sentence: str, value: tuple[int, int, str]) -> bool:
     """Whether the nouns a figure counts are people of some kind ("28,819 offenders")."""
     nouns = counted_words(sentence, value)
-    return not nouns or bool({t for n in nouns for t in tokenize(n)} & _PERSONS)
+    # Whole words, not stems: "offices" and "officers" share one. "615 probation officer
+    # vacancies" are posts for people.
+    return not nouns or any(w.lower() in _PERSON_WORDS for w in _counted_phrase_words(sentence, value))
 _FIRST_PERSON = re.compile(r"\b(?:I|my|me|myself)\b")
 # Reports name the same people by different words: the youth justice system's "children"
 # are "young people" in the 2017 report and "children" in later ones.
@@ -1871,7 +1883,7 @@ def extract_answer(
                 # "not one of the NPS divisions" says nothing of how many officers there are: a
                 # zero of something else is no evidence at all.
                 # ... and "eight recommendations" no number of people: things are no persons.
-                shape_penalty += 1.0 if _ZERO.fullmatch(value[2]) or (head in _PEOPLE and not _counts_persons(
+                shape_penalty += 1.0 if _ZERO.fullmatch(value[2]) or (head in _PERSONS - _CASES and not _counts_persons(
                     sentence, value)) else NOUN_PENALTY
             # The thing asked about right after the figure ("165 cases") is strong evidence; a
             # duration carries it itself ("fifteen days" for "how many days").

@@ -997,6 +997,19 @@ def test_a_count_of_things_is_no_number_of_people():
     assert _answer_from("The Probation Service was supervising 240,000 people.", question) == "240,000"
 
 
+def test_a_count_of_places_is_no_number_of_staff():
+    # "offices" and "officers" share a stem; the words tell them apart.
+    question = "How many staff does London CRC employ?"
+    offices = _confidence("London CRC staff share 19 of its 22 offices with the NPS.", question)
+    unsaid = _confidence("London CRC staff share 19 in all with the NPS.", question)
+    assert offices < unsaid - 0.8
+    # Posts for people count the people asked about; a case's reports count cases.
+    question = "How many probation officers were vacant at the NPS?"
+    assert _answer_from("At the NPS, there were 615 probation officer vacancies.", question) == "615"
+    question = "How many court cases does the NPS advise on each year?"
+    assert _answer_from("The NPS advises the court on cases, writing 140,000 PSRs each year.", question) == "140,000"
+
+
 def test_a_count_of_something_else_from_a_passage_that_never_names_the_thing_asked_is_no_answer():
     question = "How many probation officer posts were vacant across the 12 probation regions?"
     assert _answer_from("165 cases were inspected across all 12 probation regions.", question) is None
