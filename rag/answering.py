@@ -1136,6 +1136,18 @@ _AT_PLACE = re.compile(r"(?i)\b(?:in|at|across|throughout|within|around)\s+(?:th
 PLACE_BONUS = 1.0
 KEY_FACTS_BONUS = 0.4
 PLACE_PENALTY = 0.2
+# "Which division / company / service ...?" asks for a body, which no person's name is.
+# (Not an area or region: "West Mercia" looks like a person's name.)
+_BODY_KINDS = frozenset((
+    "division", "service", "company", "organisation", "body", "team", "provider", "trust", "unit", "department",
+    "agency", "charity", "partnership", "inspectorate"))
+PERSON_PENALTY = 0.3
+
+
+def _ends_in_person(name: str, common_words: frozenset[str]) -> bool:
+    """"Chief Inspector of Probation Justin Russell" ends in a person's name."""
+    words = name.split()
+    return len(words) >= 2 and _looks_like_person(" ".join(words[-2:]), common_words)
 
 
 # A place the question confines itself to: "in London and the South East", "the North West region".
@@ -1711,6 +1723,7 @@ def extract_answer(
     rating_asked = ((m.group(1) or m.group(2)).lower() if kind != "rating" and (m := _RATING_ASKED.search(question))
                     else None)
     asks_speaker = kind == "name" and bool(_ASKS_SPEAKER.search(question))
+    body_asked = kind == "name" and not person and bool(type_nouns & _BODY_KINDS)
     baseline_asked = bool(_ASKS_BASELINE.search(question))
     asked_interval = interval_asked(asked_part)
     asks_extra = kind in _CHANGE_KINDS and bool(_ASKS_EXTRA.search(asked_part))
@@ -1854,6 +1867,8 @@ def extract_answer(
                     shape_penalty = CHANGE_PENALTY
             if kind == "date" and not asks_period and asked_side is None and in_date_range(sentence, value):
                 shape_penalty += RANGE_END_PENALTY
+            if body_asked and _ends_in_person(value[2], common_words):
+                shape_penalty += PERSON_PENALTY  # "Which NPS division ...?" -> not "... Justin Russell"
             if place and not _after_place_word(sentence, value) and _names_a_body(value[2]):
                 shape_penalty += PLACE_PENALTY  # "HM Prison and Probation Service has ..." names no place
             rating_bonus = 0.0

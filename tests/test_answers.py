@@ -595,6 +595,14 @@ def test_which_kind_of_body_is_answered_by_a_name_of_that_kind():
     assert _names_kind("North West NPS", frozenset({"service", "division"}), spelt)
 
 
+def test_which_body_is_not_answered_by_a_persons_name():
+    text = ("In 2020 one probation division was rated 'Good', said Chief Inspector Justin Russell. "
+            "It was the North West NPS division.")
+    assert _answer_from(text, "Which probation division was rated 'Good' in 2020?") == "North West NPS"
+    # A person is still the answer to a question about one.
+    assert _answer_from(text, "Who was the chief inspector in 2020?") == "Justin Russell"
+
+
 def test_which_division_is_not_answered_by_the_chief_inspectors_name(service):
     # The press release quotes "Chief Inspector of Probation Justin Russell" on the ratings; the
     # list of services rated 'Good' names the one NPS division.
