@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.charts import reading_of
 from rag.chunking import Chunk, glossary
 from rag.lexical import BM25, STOPWORDS, tokenize
 from rag.retrieval import Hit
@@ -1772,6 +1773,10 @@ def extract_answer(
                 sent_tokens |= speaking[hit.chunk.doc]
             before, prev_tokens = prev_tokens, sent_tokens
             before_text, prev_text = prev_text, sentence
+            if reading := reading_of(text, s, e):
+                # A chart's "43%" is read by its bar's label, not by the bar above it.
+                sent_tokens = sent_tokens | _with_spelt_out(token_set(reading), acronyms)
+                before, before_text = frozenset(), reading
             table, row, cells = read_table_line(table, sentence, sent_tokens)
             row_heading = table.tokens if row else frozenset()  # a row means nothing without them
             # "For NPS cases, ...?" asks for the NPS column of "... 56% 44% 80%".

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answering import split_sentences
+from rag.charts import sentence_as_read
 from rag.chunking import Chunk, check_token_limit, chunk_document, context_header, indexed_text
 from rag.cleaning import clean
 from rag.corpus import Document, SourceFile, corpus_fingerprint, read_source, scan_library
@@ -124,7 +125,7 @@ def embed_documents(docs: list[Document], encoder: Encoder, settings: Settings, 
     for _, _, chunks, _, sentences in staged:
         for c, spans in zip(chunks, sentences):
             for s, e in spans:
-                unique.setdefault(c.text[s:e], len(unique))
+                unique.setdefault(sentence_as_read(c.text, s, e), len(unique))
     sent_vecs = (encoder.encode(list(unique), batch_size=128) if unique else np.zeros((0, encoder.dim), np.float32))
     sent_vecs = sent_vecs.astype(np.float16)
     parts, row = [], 0
@@ -134,7 +135,7 @@ def embed_documents(docs: list[Document], encoder: Encoder, settings: Settings, 
             for s, e in spans:
                 starts.append(s)
                 ends.append(e)
-                rows.append(unique[c.text[s:e]])
+                rows.append(unique[sentence_as_read(c.text, s, e)])
             ptr.append(len(starts))
         parts.append(DocPart(
             info=_doc_info(d, len(chunks)), text=d.text, offsets=cleaned.offsets.astype(np.int32), chunks=chunks,

@@ -1005,6 +1005,14 @@ def test_a_count_of_things_is_no_number_of_people():
     assert _answer_from("The Probation Service was supervising 240,000 people.", question) == "240,000"
 
 
+def test_a_chart_figure_is_read_by_its_bar_label():
+    chart = ("Plans were rarely reviewed.\n\n49%\n\n43%\n\n51%\n\n57%\n\n0% 20% 40% 60% 80% 100%\n\n"
+             "NPS cases\n\nCRC cases\n\nHad sufficient progress been made in delivering interventions?\n\nYes No\n")
+    question = "In what share of CRC cases had sufficient progress been made in delivering interventions?"
+    assert _answer_from(chart, question) == "43%"
+    assert _answer_from(chart, question.replace("CRC", "NPS")) == "49%"
+
+
 def test_a_count_of_places_is_no_number_of_staff():
     # "offices" and "officers" share a stem; the words tell them apart.
     question = "How many staff does London CRC employ?"
