@@ -74,11 +74,10 @@ def _read_chart(lines: list[tuple[int, str]], axis: int) -> dict[int, str]:
         return {}
     heading = labels[len(categories):]
     names = _series_names(legend, series)
-    if not any(names):
+    if series > 1 and not any(names):
         return {}  # series told apart by nothing: any of them could be the one asked
     title = " ".join([*heading, title]).strip()
-    return {pos: " ".join(p for p in (categories[n % len(categories)], names[n // len(categories)], title)
-                          if p and p != "-")
+    return {pos: " ".join(p for p in (categories[n % len(categories)], names[n // len(categories)], title) if p)
             for n, pos in enumerate(figures)}
 
 
@@ -119,7 +118,7 @@ def _series_names(legend: list[str], series: int) -> list[str]:
     """One name a series, in the legend's order: "Yes No" on one line or one a line (the last
     lines may be lost to the passage's end or run into the prose after)."""
     if series == 1:
-        return ["-"]
+        return [""]
     if len(legend) == 1 and len(words := legend[0].split()) == series and all(_LEGEND.match(w) for w in words):
         return words  # "Yes No"
     if len(legend) == 1 and legend[0].startswith("%"):

@@ -50,6 +50,13 @@ def test_a_legend_on_one_line_and_a_heading_left_over_by_the_labels():
     assert read["8%"] == "A good quality PSR was provided to the court No Advice provided to the courts"
 
 
+def test_a_chart_of_one_series_needs_no_legend():
+    text = ("Risk was assessed.\n\n79%\n\n86%\n\n0% 20% 40% 60% 80% 100%\n\nPublic\n\nStaff\n\n"
+            "Was there sufficient assessment of the risk posed to:\n\nFigure 11\n")
+    assert _read(text) == {"79%": "Public Was there sufficient assessment of the risk posed to:",
+                           "86%": "Staff Was there sufficient assessment of the risk posed to:"}
+
+
 def test_a_chart_cut_by_the_passage_is_left_unread():
     # Its labels run into the passage's end: more categories may follow.
     assert chart_readings(PROGRESS.split("Up to this point")[0]) == {}
