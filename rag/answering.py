@@ -1079,6 +1079,51 @@ def said_that_at(question: str, sentence: str) -> int | None:
     return m.end() if m else None
 
 
+# "The target was first five days, then ten": the second figure's unit is the first's.
+_ELIDED_UNIT = re.compile(rf"(?i)^\s*,?\s*(?:(?:and|or|then|but|to|later|after\s+that)\s+)*"
+                          rf"(\d[\d,.]*|(?:{_NUMBER_WORDS}))\b(?!\s*(?:%|per\s?cent|[a-z£]))")
+
+
+def elided_units(question: str) -> set[str]:
+    """The durations a question gives without repeating their unit, each with the unit it borrows."""
+    given = set()
+    for _start, end, text in candidates(question, "duration"):
+        if (m := _ELIDED_UNIT.match(question[end:])) and len(words := text.split()) >= 2:
+            given.add(f"{m.group(1)} {words[-1]}".lower())
+    return given
+
+
+# "To how many days has the target recently been revised?" asks for the latest of a figure's
+# states; "The target was initially five days, but then revised to ten days" states its first.
+# A figure's own clause says which state it is, and the other state is no answer.
+_ASKS_LATEST = re.compile(r"(?i)\b(?:recently|now|currently|nowadays|at present|presently|latest|most recent)\b")
+_ASKS_FIRST = re.compile(r"(?i)\b(?:initially|originally|at first|at the outset|to begin with|first set)\b")
+_STATED_FIRST = re.compile(r"(?i)\b(?:initially|originally|at first|at the outset|formerly|previously)\b")
+_STATED_LATEST = re.compile(r"(?i)\b(?:recently|now|currently|nowadays|at present|presently|since been)\b")
+ERA_PENALTY = 0.3
+
+
+def asked_era(question: str) -> str | None:
+    """'latest' or 'first' when the question asks for one state of a figure that changed."""
+    if _ASKS_FIRST.search(question):
+        return "first"
+    return "latest" if _ASKS_LATEST.search(question) else None
+
+
+def stated_era(sentence: str, span: tuple[int, int]) -> str | None:
+    """Which state of a changing figure its own clause states: "initially five days" is the first,
+    "but then revised to ten days" is not said to be either, "has recently been revised to fifteen
+    days" is the latest."""
+    value_word = sentence.rfind(" ", 0, span[0]) + 1
+    cuts = [m.start() for m in _CLAUSE.finditer(sentence)]
+    lo = max((c for c in cuts if c < value_word), default=0)
+    hi = min((c for c in cuts if c >= span[1]), default=len(sentence))
+    clause = sentence[lo:value_word] + " " + sentence[span[1]:hi]
+    if _STATED_FIRST.search(clause):
+        return "first"
+    return "latest" if _STATED_LATEST.search(clause) else None
+
+
 _ASKS_RANGE = re.compile(r"(?i)\b(?:what|which)\b[^?]*\brange\b|\bbetween what\b")
 _RANGE_VALUE = re.compile(r"\d\s*(?:–|-|to)\s*£?\d")
 RANGE_PENALTY = 0.2
@@ -1630,6 +1675,8 @@ def extract_answer(
                      if not _YEAR.fullmatch(c[2])}
     question_values = {c[2].lower() for k in ("percent", "money", "count", "date", "duration")
                        for c in candidates(question, k)}
+    # A figure that borrows the unit before it is given with it: "first five days, then ten".
+    question_values |= elided_units(question)
     # Both ends of a range the question states ("caseloads of 55–70") are given, not asked.
     question_values |= {n for v in question_values for n in re.findall(r"\d[\d,.]*", v)}
     # ... and a count the question spells out is given in digits too ("twenty-one" is "21").
@@ -1725,6 +1772,7 @@ def extract_answer(
                     else None)
     asks_speaker = kind == "name" and bool(_ASKS_SPEAKER.search(question))
     body_asked = kind == "name" and not person and bool(type_nouns & _BODY_KINDS)
+    era = asked_era(question)
     baseline_asked = bool(_ASKS_BASELINE.search(question))
     asked_interval = interval_asked(asked_part)
     asks_extra = kind in _CHANGE_KINDS and bool(_ASKS_EXTRA.search(asked_part))
@@ -1872,6 +1920,8 @@ def extract_answer(
                     shape_penalty = CHANGE_PENALTY
             if kind == "date" and not asks_period and asked_side is None and in_date_range(sentence, value):
                 shape_penalty += RANGE_END_PENALTY
+            if era and (stated := stated_era(sentence, value[:2])) and stated != era:
+                shape_penalty += ERA_PENALTY  # "recently revised to ...?" -> not "initially five days"
             if body_asked and _ends_in_person(value[2], common_words):
                 shape_penalty += PERSON_PENALTY  # "Which NPS division ...?" -> not "... Justin Russell"
             if place and not _after_place_word(sentence, value) and _names_a_body(value[2]):

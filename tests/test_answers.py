@@ -1545,3 +1545,13 @@ def test_a_share_answers_how_many_only_of_a_whole_the_question_names():
     assert _answer_from(text, "Of the probation staff, how many were agency workers?") == "one in four"
     text = "Sufficient progress had been made in just 32 per cent of cases."
     assert _answer_from(text, "In how many cases had sufficient progress been made?") == "32 per cent"
+
+
+def test_a_figure_that_changed_is_answered_by_the_state_asked_for():
+    footnote = ("The target was initially five days, but then revised to ten days. Source: Community Performance "
+                "Statistics, Ministry of Justice, October 2017. However, we understand this has recently been "
+                "revised to fifteen days.")
+    assert _answer_from(footnote, "To how many days has the timeliness target recently been revised?") == "fifteen days"
+    assert _answer_from(footnote, "What was the timeliness target initially set at?") == "five days"
+    # The question gives the first two states, the second without its unit: neither is asked.
+    assert _answer_from(footnote, "The timeliness target was first five days, then ten. What is it now?") == "fifteen days"
