@@ -1364,18 +1364,37 @@ _SOURCE_NAMED = re.compile(r"(?i)\b(?:according to|as (?:given|reported|stated) 
                            r"(?:[\w’'/-]+\s+){0,4}?(?:report|release|blog|post|article)\b")
 
 
+def _singular(word: str) -> str:
+    word = word.lower()
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if re.search(r"(?:ss|sh|ch|x)es$", word):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _stem_only_kin(stem: str, nouns: list[str], words: frozenset[str]) -> bool:
+    """Whether a counted noun shares only its stem with the question's words, not the word:
+    "offices" and "officer", "prisons" and "prisoners"."""
+    asked = {_singular(w) for w in words if stem in tokenize(w)}
+    counted = {_singular(n) for n in nouns if stem in tokenize(n)}
+    return bool(asked and counted and not asked & counted)
+
+
 def _counts_something_else(sentence: str, value: tuple[int, int, str], question_tokens: frozenset[str],
-                           question_initials: frozenset[str]) -> bool:
+                           question_initials: frozenset[str], question_words: frozenset[str] = frozenset()) -> bool:
     """A figure that counts another thing than the question asks ("eight recommendations" for
     "how many vacancies") does not answer it."""
     nouns = counted_words(sentence, value)
     if not nouns:
         return False
     counted = {t for n in nouns for t in tokenize(n)}
+    # A stem can join two words: "19 of its 22 offices" counts no probation officers.
+    counted -= {t for t in counted if _stem_only_kin(t, nouns, question_words)}
     if counted & _PEOPLE:
         counted |= _PEOPLE  # "28,819 individuals" counts the people a question asks about
     # A compound of the counted word is the same thing counted: "25–40 cases" for a "caseload".
-    compound = any(q.startswith(c) for c in counted if len(c) >= 4 for q in question_tokens)
+    compound = any(q.startswith(c) and q != c for c in counted if len(c) >= 4 for q in question_tokens)
     return not (same_things(counted) & question_tokens or compound
                 or any(n[:-1].lower() in question_initials for n in nouns))
 
@@ -1948,7 +1967,7 @@ def extract_answer(
                 shape_penalty += YEAR_ONLY_PENALTY  # "When ...?" is better answered by "November 2017" than "(2017)"
             # A count counts something; a share need only when the question names what of.
             other_things = (kind in ("count", "number") or (focus and kind == "percent")) and _counts_something_else(
-                sentence, value, unsourced_tokens, initials)
+                sentence, value, unsourced_tokens, initials, question_words)
             if other_things:
                 # "not one of the NPS divisions" says nothing of how many officers there are: a
                 # zero of something else is no evidence at all.

@@ -1555,3 +1555,13 @@ def test_a_figure_that_changed_is_answered_by_the_state_asked_for():
     assert _answer_from(footnote, "What was the timeliness target initially set at?") == "five days"
     # The question gives the first two states, the second without its unit: neither is asked.
     assert _answer_from(footnote, "The timeliness target was first five days, then ten. What is it now?") == "fifteen days"
+
+
+def test_offices_are_not_officers_though_they_share_a_stem():
+    question = "How many probation officers did London CRC share with the NPS?"
+    assert tokenize("offices") == tokenize("officers")  # why whole words must decide
+    offices = _confidence("London CRC shares 19 of its 22 offices with the London NPS division.", question)
+    officers = _confidence("London CRC shares 19 of its 22 officers with the London NPS division.", question)
+    assert offices < officers - 0.25
+    assert _answer_from("London CRC shares 19 of its 22 offices with the London NPS division.",
+                        "How many of its offices does London CRC share with the NPS?") == "19"
