@@ -853,7 +853,9 @@ _COUNTED_BEFORE = re.compile(r"(?i)\b(?:of|out of)\s+(?:all\s+)?(?:the\s+|its\s+
 
 
 _ASKS_PART = re.compile(r"(?i)\bin how many\b|\bhow many\s+(?:of|out of)\b")
-_ASKS_STATE = re.compile(r"(?i)\bhow many\b[^?]*?\b(?:have|has|had|are|were|is|was)\b(?!\s+there\b)")
+# ... but being on a caseload, under supervision or in post is being counted, not a state some are in.
+_ASKS_STATE = re.compile(r"(?i)\bhow many\b[^?]*?\b(?:have|has|had|are|were|is|was)\b"
+                         r"(?!\s+(?:there|on|under|in\s+(?:post|custody|prison))\b)")
 _AVERAGE_OF_THINGS = re.compile(r"(?i)\b(?:average|mean)\s+(?:\w+\s+)?(?:caseloads?|cases|numbers?|counts?)\b")
 _WHOLE_FIRST = re.compile(r"(?i)^\s*(?:of|out of)\s+([^,?]+),\s*(?:in\s+)?how many\b")
 _COUNTED_AS = re.compile(r"\bhow many\s+(?:were|are)\s+((?:[A-Z][\w’'-]*\s*){1,4}|[a-z]+[^s\W]s)\s*\??\s*$")

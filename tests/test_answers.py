@@ -1565,3 +1565,11 @@ def test_offices_are_not_officers_though_they_share_a_stem():
     assert offices < officers - 0.25
     assert _answer_from("London CRC shares 19 of its 22 offices with the London NPS division.",
                         "How many of its offices does London CRC share with the NPS?") == "19"
+
+
+def test_being_on_a_caseload_is_being_counted_not_a_state_a_share_of_them_is_in():
+    text = ("Services contributed effectively to keeping people on probation safe in just 18 per cent of cases, "
+            "and more than two-thirds (68 per cent) of probation officers have workloads above capacity.")
+    assert _answer_from(text, "How many people were on the Probation Service's caseload?") is None
+    assert _answer_from(text, "How many people were under probation supervision?") is None
+    assert _answer_from(text, "How many probation officers have workloads above capacity?") == "68 per cent"
