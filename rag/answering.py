@@ -598,6 +598,12 @@ _ASKS_POST_HOLDER = re.compile(
     r"|commissioner|governor|ombudsman|chief executive|officer|spokes(?:man|woman|person)|(?:press|media) contact)\b")
 
 
+# "Which Head of Communications was the press contact?" asks for a person as "Who ...?" does.
+_WHICH_POST = re.compile(r"(?i)\bwhich\s+(?:(?:current|former|then)\s+)?(?:chief inspector|director|minister|secretary of state"
+                         r"|head of|chair(?:man|woman|person)?|commissioner|chief executive|spokes(?:man|woman|person)"
+                         r"|(?:press|media) contact|governor|ombudsman)\b")
+
+
 def asked_post(question: str) -> str | None:
     """The post a question asks who held: 'chief inspector' of 'Who was the Chief Inspector of
     Probation in 2017?' or of the keyword search 'chief inspector of probation 2017'."""
@@ -1758,7 +1764,7 @@ def extract_answer(
     place = kind == "name" and bool(_ASKS_PLACE.search(question))
     if kind == "name":
         person = (bool(re.match(r"(?i)\s*(who|whom)\b", question)) or bool(re.search(r"(?i)\bwhich (individual|person)", question))
-                  or _keyword_post(question))
+                  or bool(_WHICH_POST.search(question)) or _keyword_post(question))
     # Figures are told apart by the rarer words that describe each; names and dates keep plain
     # closeness (on the dev split, weighting by rarity picked title words and wrong months).
     figure_weights = None if kind in ("name", "date") else weights

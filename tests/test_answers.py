@@ -1573,3 +1573,9 @@ def test_being_on_a_caseload_is_being_counted_not_a_state_a_share_of_them_is_in(
     assert _answer_from(text, "How many people were on the Probation Service's caseload?") is None
     assert _answer_from(text, "How many people were under probation supervision?") is None
     assert _answer_from(text, "How many probation officers have workloads above capacity?") == "68 per cent"
+
+
+def test_which_head_of_asks_for_a_person_not_the_post_and_the_name():
+    text = "For media enquiries, please contact Head of Communications Catherine Chan on 020 7946 0000."
+    assert _answer_from(text, "Which Head of Communications was the press contact?") == "Catherine Chan"
+    assert _answer_from(text, "Who was the press contact?") == "Catherine Chan"
