@@ -975,6 +975,11 @@ _NEAR_WORDS = 6.0  # word distance at which a term's evidence halves
 _FAR_SIDE = 0.8  # a term on a figure's far side counts this much
 
 
+def clause_cuts(sentence: str) -> list[int]:
+    """Where the sentence's clauses start: each figure is described by its own clause."""
+    return [m.start() for m in _CLAUSE.finditer(sentence)]
+
+
 def figure_terms(sentence: str, weights: dict[str, float], first_value: int) -> dict[str, float]:
     """The question terms that can tell a sentence's figures apart, scaled by their rarity.
 
@@ -1021,7 +1026,7 @@ def _attribution(sentence: str, span: tuple[int, int], terms: dict[str, float],
     words = _word_tokens(sentence)
     value_word = sentence.rfind(" ", 0, span[0]) + 1  # "(59%)" starts before its figure
     # A new clause belongs to its own figure: "in 21 cases, and was actually ordered in 15 cases".
-    cuts = [m.start() for m in _CLAUSE.finditer(sentence)]
+    cuts = clause_cuts(sentence)
     lo = max((c for c in cuts if c < value_word), default=-1)
     if of_level:
         # A change is described by its level's words: "3,434 FTE band 4 probation officers,
@@ -1123,7 +1128,7 @@ def stated_era(sentence: str, span: tuple[int, int]) -> str | None:
     "but then revised to ten days" is not said to be either, "has recently been revised to fifteen
     days" is the latest."""
     value_word = sentence.rfind(" ", 0, span[0]) + 1
-    cuts = [m.start() for m in _CLAUSE.finditer(sentence)]
+    cuts = clause_cuts(sentence)
     lo = max((c for c in cuts if c < value_word), default=0)
     hi = min((c for c in cuts if c >= span[1]), default=len(sentence))
     clause = sentence[lo:value_word] + " " + sentence[span[1]:hi]
@@ -1373,6 +1378,7 @@ _SOURCE_NAMED = re.compile(r"(?i)\b(?:according to|as (?:given|reported|stated) 
 
 
 def _singular(word: str) -> str:
+    """A plural's singular by spelling alone, to compare words where stems collide ("offic")."""
     word = word.lower()
     if word.endswith("ies"):
         return word[:-3] + "y"
