@@ -1203,6 +1203,35 @@ _BODY_KINDS = frozenset((
 PERSON_PENALTY = 0.3
 
 
+OTHER_KIND_PENALTY = 0.3
+# Kinds of body that can stand for one another: a CRC (a company) is a provider, a trust may be a
+# charity, and an NPS division is named by its service ("North West NPS"). An inspectorate is
+# none of them. "Which organisation ...?" or "Which body ...?" asks for any kind.
+_KIND_GROUPS = tuple(frozenset(t for k in group.split() for t in tokenize(k)) for group in (
+    "company companies partnership trust charity provider",
+    "division service unit team department agency",
+    "inspectorate",
+))
+
+
+def of_another_kind(name: str, type_nouns: frozenset[str], acronyms: dict[str, frozenset[str]]) -> bool:
+    """"HM Inspectorate of Probation" is no answer to "Which NPS division was rated Good?": a name
+    that says what kind of body it is (by its own word, or what its acronym stands for), and no
+    kind that could be the one asked."""
+    asked = {t for k in type_nouns for t in tokenize(k)}
+    allowed = frozenset().union(*(g for g in _KIND_GROUPS if g & asked))
+    if not allowed:
+        return False
+    kinds = frozenset().union(*_KIND_GROUPS)
+    own: set[str] = set()
+    for w in re.findall(r"[\w’'-]+", name):
+        if w.isupper() and len(w) > 1:
+            own |= acronyms.get(w.lower().rstrip("s"), frozenset()) & kinds
+        elif w[:1].isupper():
+            own |= set(tokenize(w)) & kinds
+    return bool(own) and not own & allowed
+
+
 def _ends_in_person(name: str, common_words: frozenset[str]) -> bool:
     """"Chief Inspector of Probation Justin Russell" ends in a person's name."""
     words = name.split()
@@ -1957,6 +1986,8 @@ def extract_answer(
                 shape_penalty += ERA_PENALTY  # "recently revised to ...?" -> not "initially five days"
             if body_asked and _ends_in_person(value[2], common_words):
                 shape_penalty += PERSON_PENALTY  # "Which NPS division ...?" -> not "... Justin Russell"
+            if body_asked and of_another_kind(value[2], type_nouns, acronyms):
+                shape_penalty += OTHER_KIND_PENALTY  # "Which NPS division ...?" -> not "HM Inspectorate of Probation"
             if place and not _after_place_word(sentence, value) and _names_a_body(value[2]):
                 shape_penalty += PLACE_PENALTY  # "HM Prison and Probation Service has ..." names no place
             rating_bonus = 0.0

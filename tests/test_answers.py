@@ -603,6 +603,31 @@ def test_which_body_is_not_answered_by_a_persons_name():
     assert _answer_from(text, "Who was the chief inspector in 2020?") == "Justin Russell"
 
 
+def test_which_division_is_not_answered_by_a_body_of_another_kind():
+    text = ("In 2019/20 HM Inspectorate of Probation rated one National Probation Service division 'Good' "
+            "for the first time. That division was North West NPS.")
+    # An inspectorate is no division, though its sentence says more of the question's words.
+    question = "Which National Probation Service division was rated 'Good' by the Inspectorate in 2019/20?"
+    assert _answer_from(text, question) == "North West NPS"
+    # Asked for any body, or for an inspectorate, it is the answer.
+    assert _answer_from(text, "Which organisation rated a National Probation Service division 'Good' in 2019/20?") == (
+        "HM Inspectorate of Probation")
+    assert _answer_from(text, "Which inspectorate rated a National Probation Service division 'Good' in 2019/20?") == (
+        "HM Inspectorate of Probation")
+
+
+def test_kinds_of_body_that_stand_for_one_another():
+    from rag.answering import of_another_kind, type_nouns_of
+
+    crc = {"crc": frozenset({"communiti", "rehabilit", "compani"})}
+    provider = type_nouns_of("Which private provider's inspection was cut short by Covid?")
+    # A CRC is a company, and a company is a provider; an inspectorate is not.
+    assert not of_another_kind("Hampshire and Isle of Wight CRC", provider, crc)
+    assert of_another_kind("HM Inspectorate of Probation", provider, crc)
+    # A name that says no kind ("MTC Novo") is never ruled out by it.
+    assert not of_another_kind("MTC Novo", provider, crc)
+
+
 def test_which_division_is_not_answered_by_the_chief_inspectors_name(service):
     # The press release quotes "Chief Inspector of Probation Justin Russell" on the ratings; the
     # list of services rated 'Good' names the one NPS division.
