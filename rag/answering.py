@@ -1339,6 +1339,44 @@ def measure_asked(question: str) -> str | None:
 _AVERAGE_BEFORE = re.compile(r"(?i)\b(?:an?\s+average\s+(?:of\s+)?|on\s+average\s+|averag(?:e|ing)\s+|mean\s+(?:of\s+)?)$")
 _ASKS_AVERAGE = re.compile(r"(?i)\b(?:average|mean|typical(?:ly)?|per|each|usual(?:ly)?|normally)\b")
 AVERAGE_PENALTY = 0.3
+# "2,962 recalls from hostels" counts the recalls from hostels, a part of all 22,412 recalls: the
+# words that narrow a counted noun say which part. They answer a question that narrows its own
+# count the same way ("How many recalls came from probation hostels?") and no other ("How many
+# recalls were there nationally?", even one that names the hostels' footnote as its source).
+_NARROWED_AFTER = re.compile(r"(?i)^\s+(?:[a-z][\w-]*\s+){1,2}?(?:from|among|amongst)\s+(?:the\s+|its\s+|their\s+|all\s+)?"
+                             r"((?:[a-z][\w-]*\s*){1,3})")
+_ASKED_COUNT = re.compile(r"(?i)\bhow many\s+([^,;?]*)")
+_COUNT_CONTEXT = re.compile(r"(?i)\b(?:(?:according|during|between|since|before|after)\b|as\s+of\b|at\s+the\s+time\b"
+                            r"|(?:in|by)\s+(?:the\s+)?(?:financial\s+|calendar\s+)?(?:year|period|\d))")
+_NARROWING_ENDS = frozenset(("during", "in", "on", "at", "for", "over", "since", "between", "by", "with", "who", "that",
+                             "which", "and", "or", "but", "so", "were", "was", "are", "is"))
+NARROWED_BONUS = 0.1
+NARROWED_PENALTY = 0.2
+
+
+def narrowing(sentence: str, value: tuple[int, int, str]) -> frozenset[str]:
+    """The words after a count's noun that say which part it counts, up to where the sentence
+    turns to when: "2,962 recalls from hostels during the same period" -> {hostel}."""
+    m = _NARROWED_AFTER.match(sentence[value[1]:value[1] + 80])
+    if not m:
+        return frozenset()
+    words = []
+    for w in m.group(1).split():
+        if w.lower() in STOPWORDS or w.lower() in _NARROWING_ENDS or _WHEN_WORDS.search(w):
+            break
+        words.append(w)
+    return frozenset(tokenize(" ".join(words)))
+
+
+def asked_narrowing(question: str) -> frozenset[str] | None:
+    """What a "how many" question's own words say of the things it counts, up to where it
+    turns to when or whose figure ("... in 2015/16, according to ..."); None if it counts nothing."""
+    m = _ASKED_COUNT.search(question)
+    if not m:
+        return None
+    return frozenset(tokenize(_COUNT_CONTEXT.split(m.group(1))[0]))
+
+
 # A bound ("more than 55 cases") is no average, unless the sentence says it is one.
 _SAYS_AVERAGE = re.compile(r"(?i)\b(?:average|mean|typical(?:ly)?)\b")
 # A time of day ("available ... on 21 August 2019 00.01", "at 10:30", "9.30am") counts nothing;
@@ -1781,6 +1819,7 @@ def extract_answer(
     asks_ratio = bool(_ASKS_RATIO.search(question))
     asks_headcount = bool(_ASKS_HEADCOUNT.search(question))
     asks_average = bool(_ASKS_AVERAGE.search(question))
+    counted = asked_narrowing(question)
     asks_mean = bool(_SAYS_AVERAGE.search(question))
     # A share answers "how many" only when the question names the whole it is a share of ("in how
     # many cases", "how many of the CRCs", "Of the CRCs inspected, how many ..."), a state some of
@@ -2006,6 +2045,8 @@ def extract_answer(
                     and not _SAYS_AVERAGE.search(sentence)):
                 # "What was the average caseload?" is not answered by "staff managed more than 55 cases".
                 shape_penalty += AVERAGE_PENALTY
+            if kind == "count" and counted is not None and (narrowed := narrowing(sentence, value)):
+                shape_penalty += -NARROWED_BONUS if narrowed & counted else NARROWED_PENALTY
             if asks_range and not _RANGE_VALUE.search(value[2]):
                 shape_penalty += RANGE_PENALTY
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):

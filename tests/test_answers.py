@@ -603,6 +603,16 @@ def test_which_body_is_not_answered_by_a_persons_name():
     assert _answer_from(text, "Who was the chief inspector in 2020?") == "Justin Russell"
 
 
+def test_a_count_narrowed_by_what_follows_it_answers_only_a_question_narrowed_the_same_way():
+    text = ("Court statistics show there were 8,540 breach hearings during the year 2016/17. "
+            "There were 1,210 breach hearings from approved premises during the same period, so one in seven "
+            "of all breach hearings nationally came from approved premises.")
+    # Naming the footnote's subject as the source does not narrow what is counted.
+    question = "How many breach hearings were there nationally in 2016/17, according to the footnote on approved premises?"
+    assert _answer_from(text, question) == "8,540"
+    assert _answer_from(text, "How many breach hearings came from approved premises in 2016/17?") == "1,210"
+
+
 def test_which_division_is_not_answered_by_a_body_of_another_kind():
     text = ("In 2019/20 HM Inspectorate of Probation rated one National Probation Service division 'Good' "
             "for the first time. That division was North West NPS.")
