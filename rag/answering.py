@@ -140,7 +140,7 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     ("name", re.compile(r"^\s*what\s+(?:[\w-]+\s+){0,2}?(?:model|scheme|framework|initiative|approach|tool|programme|project"
                         r"|policy|act|law|survey|standard|system|strategy)\b"
                         r"(?![\w\s-]{0,25}?\b(?:rates?|shares?|proportion|percentage|numbers?|figures?|totals?|costs?)\b)", re.I)),
-    ("count", re.compile(r"\b(how many|number of|how much|total|count|caseload|average)\b", re.I)),
+    ("count", re.compile(r"\b(how many|number of|how much|total|count|head\s?count|caseload|average)\b", re.I)),
     # Anywhere else, "who" or "which" may only qualify the subject ("young people who ...").
     ("name", re.compile(r"\b(which|whose|who|name of|named)\b", re.I)),
 ]

@@ -83,6 +83,8 @@ from rag.retrieval import Hit, read_also, with_latest
         ("What was the overall rating of the national arrangements?", "rating"),
         ("What is the staff grade with most vacancies?", "number"),
         ("What are the NPS workloads?", "number"),
+        # A headcount counts people, which no duration does.
+        ("What was the exact headcount of agency staff at London CRC in 2019?", "count"),
         # A topic, then the question: what is asked starts at the question word.
         ("first annual report of Glenys Stacey - when did she take up post?", "date"),
         ("London CRC: who owned it in 2019?", "name"),
@@ -611,6 +613,13 @@ def test_a_count_narrowed_by_what_follows_it_answers_only_a_question_narrowed_th
     question = "How many breach hearings were there nationally in 2016/17, according to the footnote on approved premises?"
     assert _answer_from(text, question) == "8,540"
     assert _answer_from(text, "How many breach hearings came from approved premises in 2016/17?") == "1,210"
+
+
+def test_a_headcount_is_not_answered_by_a_duration():
+    text = "Inspectors found that leaders had recruited agency staff to London CRC over the last nine months."
+    assert _answer_from(text, "What was the headcount of agency staff at London CRC?") is None
+    text += " London CRC employed 640 agency staff at the time of the inspection."
+    assert _answer_from(text, "What was the headcount of agency staff at London CRC?") == "640"
 
 
 def test_which_division_is_not_answered_by_a_body_of_another_kind():
