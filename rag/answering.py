@@ -1212,6 +1212,7 @@ _KIND_GROUPS = tuple(frozenset(t for k in group.split() for t in tokenize(k)) fo
     "division service unit team department agency",
     "inspectorate",
 ))
+_KIND_STEMS = frozenset().union(*_KIND_GROUPS)
 
 
 def of_another_kind(name: str, type_nouns: frozenset[str], acronyms: dict[str, frozenset[str]]) -> bool:
@@ -1222,13 +1223,12 @@ def of_another_kind(name: str, type_nouns: frozenset[str], acronyms: dict[str, f
     allowed = frozenset().union(*(g for g in _KIND_GROUPS if g & asked))
     if not allowed:
         return False
-    kinds = frozenset().union(*_KIND_GROUPS)
     own: set[str] = set()
     for w in re.findall(r"[\w’'-]+", name):
         if w.isupper() and len(w) > 1:
-            own |= acronyms.get(w.lower().rstrip("s"), frozenset()) & kinds
+            own |= acronyms.get(w.lower().rstrip("s"), frozenset()) & _KIND_STEMS
         elif w[:1].isupper():
-            own |= set(tokenize(w)) & kinds
+            own |= set(tokenize(w)) & _KIND_STEMS
     return bool(own) and not own & allowed
 
 
@@ -2045,8 +2045,9 @@ def extract_answer(
                     and not _SAYS_AVERAGE.search(sentence)):
                 # "What was the average caseload?" is not answered by "staff managed more than 55 cases".
                 shape_penalty += AVERAGE_PENALTY
-            if kind == "count" and counted is not None and (narrowed := narrowing(sentence, value)):
-                shape_penalty += -NARROWED_BONUS if narrowed & counted else NARROWED_PENALTY
+            narrowed = narrowing(sentence, value) if kind == "count" and counted is not None else frozenset()
+            if narrowed and not narrowed & counted:
+                shape_penalty += NARROWED_PENALTY  # "2,962 recalls from hostels" for "how many recalls nationally?"
             if asks_range and not _RANGE_VALUE.search(value[2]):
                 shape_penalty += RANGE_PENALTY
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):
@@ -2064,6 +2065,8 @@ def extract_answer(
             # duration carries it itself ("fifteen days" for "how many days").
             focus_bonus = 0.15 if focus & set(tokenize(sentence[value[0]: value[1] + 40])) or (
                 head is not None and _counts_by_ellipsis(sentence, value, head)) else 0.0
+            if narrowed & (counted or frozenset()):
+                focus_bonus += NARROWED_BONUS  # ... and for "how many recalls came from hostels?"
             if asks_extra and _EXTRA_BESIDE.search(sentence[max(0, value[0] - 20): value[1] + 15]):
                 focus_bonus += EXTRA_BONUS
             if asks_sum and _SUM_BESIDE.search(sentence[max(0, value[0] - 25): value[1] + 15]):
