@@ -908,6 +908,22 @@ def focus_head(question: str) -> str | None:
     return tokens[-1] if tokens else None
 
 
+_TRANSPARENT_HEADS = frozenset(tokenize("spaces places slots numbers figures totals levels"))
+
+
+def noun_adjuncts(question: str) -> frozenset[str]:
+    """The singular nouns that only qualify what is counted: 'officer' in 'how many probation
+    officer vacancies'. A figure of officers matches the question's words, yet counts no vacancies."""
+    phrase = _counted_phrase(question)
+    words = _noun_phrase(phrase).split() if phrase else []
+    if not words or _TRANSPARENT_HEADS & set(tokenize(words[-1])):
+        return frozenset()  # "bed spaces" are beds
+    # "women-only" says which ones, not what they are.
+    adjuncts = {t for w in words[:-1] if "-" not in w and not _looks_plural(w.strip("?,.")) for t in tokenize(w)}
+    elsewhere = tokenize(question.replace(" ".join(words), " ", 1))
+    return frozenset(adjuncts - set(elsewhere) - set(tokenize(words[-1])))
+
+
 def _content_terms(question: str) -> list[str]:
     return [t for t in dict.fromkeys(tokenize(question)) if t not in _FRAME_WORDS]
 
@@ -1814,6 +1830,7 @@ def extract_answer(
     focus = focus_terms(asked_part) or focus_terms(question)
     purpose = money_purpose(asked_part) if kind == "money" else frozenset()
     head = focus_head(asked_part) or focus_head(question)
+    adjuncts = noun_adjuncts(asked_part) if focus_head(asked_part) else noun_adjuncts(question)
     figure_years = years_in(asked_part) or asked_years
     asks_existing = bool(_ASKS_EXISTING.search(question))
     asks_ratio = bool(_ASKS_RATIO.search(question))
@@ -2054,7 +2071,7 @@ def extract_answer(
                 shape_penalty += YEAR_ONLY_PENALTY  # "When ...?" is better answered by "November 2017" than "(2017)"
             # A count counts something; a share need only when the question names what of.
             other_things = (kind in ("count", "number") or (focus and kind == "percent")) and _counts_something_else(
-                sentence, value, unsourced_tokens, initials, question_words)
+                sentence, value, unsourced_tokens - adjuncts, initials, question_words)
             if other_things:
                 # "not one of the NPS divisions" says nothing of how many officers there are: a
                 # zero of something else is no evidence at all.

@@ -1070,6 +1070,20 @@ def test_a_count_of_places_is_no_number_of_staff():
     assert _answer_from("The NPS advises the court on cases, writing 140,000 PSRs each year.", question) == "140,000"
 
 
+def test_a_noun_that_only_qualifies_the_thing_counted_does_not_name_it():
+    # "probation officer vacancies" are vacancies: 3,434 officers in post are no count of them.
+    passage = "Vacancies at the NPS: there were 3,434 probation officers in post."
+    assert (_confidence(passage, "How many probation officer vacancies did the NPS have?")
+            < _confidence(passage, "How many probation officers did the NPS have?") - 0.25)
+    # ... but "bed spaces" are beds, and "women-only" says which premises, not what they are.
+    question = "How many additional bed spaces did the NPS plan for?"
+    assert _answer_from("Since then, the NPS is implementing plans for an extra 230 beds.", question) == "230"
+    question = "How many women-only approved premises were there?"
+    hostels = ("There are just over 100 hostels (‘approved premises’) in England and Wales, and almost 2,300 beds. "
+               "Eleven hostels are run by independent providers and six house women only.")
+    assert _answer_from(hostels, question) == "six"
+
+
 def test_a_count_of_something_else_from_a_passage_that_never_names_the_thing_asked_is_no_answer():
     question = "How many probation officer posts were vacant across the 12 probation regions?"
     assert _answer_from("165 cases were inspected across all 12 probation regions.", question) is None
