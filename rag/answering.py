@@ -122,6 +122,9 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
                             r"how many (?:working\s+|calendar\s+|school\s+)?(days|weeks|months|years|hours)|within what time)\b", re.I)),
     # "How many CRCs ... after the extra funding?", "How many offices does it share?": things counted.
     ("count", re.compile(r"^\s*how many\b(?!\s+(?:in|out of)\b)", re.I)),
+    # "What end-of-year caseload was used to express reviews as a share of caseload?": the thing
+    # named after "what" is asked for; a share later in the question only says what it was for.
+    ("count", re.compile(r"^\s*(?:what|which)\s+(?:[\w/-]+\s+){0,3}?(?:caseloads?|head\s?counts?|populations?)\b", re.I)),
     ("percent", re.compile(r"\b(percentage|per cent|percent|proportion|share|what fraction|"
                            r"how many (in|out of) (every|ten|\d+)|rate of)\b|%", re.I)),
     ("money", re.compile(r"\b(money|cost|costs|budget|funding|funded|fund|spend|spent|worth|pounds|invest\w*|value of)\b|£"

@@ -85,6 +85,9 @@ from rag.retrieval import Hit, read_also, with_latest
         ("What are the NPS workloads?", "number"),
         # A headcount counts people, which no duration does.
         ("What was the exact headcount of agency staff at London CRC in 2019?", "count"),
+        # The thing named after "what" is asked for; a later share says what it served.
+        ("What end-of-year caseload was used to express the reviews as a share of caseload?", "count"),
+        ("What caseload share did the CRCs hold?", "percent"),
         # A topic, then the question: what is asked starts at the question word.
         ("first annual report of Glenys Stacey - when did she take up post?", "date"),
         ("London CRC: who owned it in 2019?", "name"),
