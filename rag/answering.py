@@ -1657,6 +1657,12 @@ _AGENT_BEFORE = re.compile(r"\b([a-z]+ed|run|led|held|written|made)\s+by\s+(?:th
 AGENT_BONUS = 1.0
 
 
+# "two organisations (Sodexo Justice Services and Purple Futures)": the names a count lists.
+_LISTED_BEFORE = re.compile(r"(?i)\b(?:two|three|four|five|six|both|[2-9])\s+(?:[a-z-]+\s+)?[a-z]+s\s*[(:]\s*$")
+_WHICH_PLURAL = re.compile(r"(?i)\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?[a-z]{3,}(?<![su]s)s\b")
+LIST_PENALTY = 0.5
+
+
 def _value_score(
     sentence: str,
     value: tuple[int, int, str],
@@ -1746,7 +1752,10 @@ def _value_score(
             score += PLACE_BONUS
         elif person and _after_place_word(sentence, value):
             score -= PLACE_BONUS  # "Who is responsible ...?" is not answered by "across England and Wales"
-        if items_asked:
+        if items_asked == 0 and _LISTED_BEFORE.search(sentence, max(0, value[0] - 40), value[0]):
+            # "Which CRC owner ...?" -> not "two organisations (Sodexo ... and Purple Futures)"
+            score -= LIST_PENALTY
+        if items_asked > 0:
             # "Which two CRCs ...?" -> "Wales and Durham", not "Wales".
             items = len(re.split(r",\s*(?:and\s+)?|\s+and\s+", value[2]))
             score += 1.5 if items == items_asked else -0.5 if items == 1 else 0.0
@@ -1789,6 +1798,8 @@ def extract_answer(
     type_nouns = type_nouns_of(question)
     items = re.search(r"(?i)\b(?:which|what)\s+(two|three|four|five|both)\b", question)
     items_asked = _ITEM_COUNTS[items.group(1).lower()] if items else 0
+    if not items and _WHICH_PLURAL.search(question):
+        items_asked = -1  # "Which organisations ...?": any number of them
     # The figures a question gives (not its years), and every value it gives, are not asked for.
     given_figures = {c[2].lower() for k in ("percent", "money", "count") for c in candidates(question, k)
                      if not _YEAR.fullmatch(c[2])}

@@ -625,6 +625,14 @@ def test_a_headcount_is_not_answered_by_a_duration():
     assert _answer_from(text, "What was the headcount of agency staff at London CRC?") == "640"
 
 
+def test_which_one_body_is_not_answered_by_the_names_a_count_lists():
+    owners = ("There are eight CRC owners, with eleven of the twenty-one CRCs owned by two organisations "
+              "(Sodexo Justice Services and Purple Futures) and a further three by Working Links.")
+    assert _answer_from(owners, "Which CRC owner ran three of the 21 CRCs?") == "Working Links"
+    assert (_answer_from(owners, "Which organisations owned eleven of the 21 CRCs?")
+            == "Sodexo Justice Services and Purple Futures")
+
+
 def test_which_division_is_not_answered_by_a_body_of_another_kind():
     text = ("In 2019/20 HM Inspectorate of Probation rated one National Probation Service division 'Good' "
             "for the first time. That division was North West NPS.")
