@@ -1396,6 +1396,26 @@ def asked_narrowing(question: str) -> frozenset[str] | None:
     return frozenset(tokenize(_COUNT_CONTEXT.split(m.group(1))[0]))
 
 
+_ASKS_BY = re.compile(r"(?i)\bhow many\b[^?]*?\b(?:were|are|was|is)\s+(?:\w+\s+)?"
+                     r"(?:[a-z]+ed|run|held|led|done)\s+by\s+(?:the\s+)?((?:[\w-]+\s*){1,3})")
+AGENT_MISSING_PENALTY = 0.3
+
+
+def asked_agent(question: str) -> frozenset[str]:
+    """Who a "how many ... were run by ...?" question confines the count to, in common nouns:
+    "independent providers". A named body ("by HMI Probation") is often only implied by the
+    report that gives the figure, so it confines nothing here."""
+    m = _ASKS_BY.search(question)
+    if not m:
+        return frozenset()
+    words = []
+    for w in m.group(1).split():
+        if not w.islower() or w in STOPWORDS or w in _NARROWING_ENDS or _WHEN_WORDS.search(w):
+            break
+        words.append(w)
+    return frozenset(tokenize(" ".join(words)))
+
+
 # A bound ("more than 55 cases") is no average, unless the sentence says it is one.
 _SAYS_AVERAGE = re.compile(r"(?i)\b(?:average|mean|typical(?:ly)?)\b")
 # A time of day ("available ... on 21 August 2019 00.01", "at 10:30", "9.30am") counts nothing;
@@ -1851,6 +1871,7 @@ def extract_answer(
     asks_headcount = bool(_ASKS_HEADCOUNT.search(question))
     asks_average = bool(_ASKS_AVERAGE.search(question))
     counted = asked_narrowing(question)
+    agent = asked_agent(asked_part) if kind == "count" else frozenset()
     asks_mean = bool(_SAYS_AVERAGE.search(question))
     # A share answers "how many" only when the question names the whole it is a share of ("in how
     # many cases", "how many of the CRCs", "Of the CRCs inspected, how many ..."), a state some of
@@ -2079,6 +2100,8 @@ def extract_answer(
             narrowed = narrowing(sentence, value) if kind == "count" and counted is not None else frozenset()
             if narrowed and not narrowed & counted:
                 shape_penalty += NARROWED_PENALTY  # "2,962 recalls from hostels" for "how many recalls nationally?"
+            if agent and not agent & (sent_tokens | before | row_heading):
+                shape_penalty += AGENT_MISSING_PENALTY  # "100 hostels" for "how many were run by providers?"
             if asks_range and not _RANGE_VALUE.search(value[2]):
                 shape_penalty += RANGE_PENALTY
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):

@@ -1081,6 +1081,16 @@ def test_a_count_of_places_is_no_number_of_staff():
     assert _answer_from("The NPS advises the court on cases, writing 140,000 PSRs each year.", question) == "140,000"
 
 
+def test_a_count_confined_to_who_runs_them_comes_from_a_sentence_that_names_them():
+    hostels = ("There are just over 100 hostels (‘approved premises’) in England and Wales, and almost 2,300 beds. "
+               "Eleven hostels are run by independent providers and six house women only.")
+    question = "How many approved premises in England and Wales were operated by independent providers?"
+    assert _answer_from(hostels, question) == "Eleven"
+    # A named body is often only implied by the report: it confines nothing.
+    from rag.answering import asked_agent
+    assert asked_agent("How many cases were inspected by HMI Probation in 2019?") == frozenset()
+
+
 def test_a_noun_that_only_qualifies_the_thing_counted_does_not_name_it():
     # "probation officer vacancies" are vacancies: 3,434 officers in post are no count of them.
     passage = "Vacancies at the NPS: there were 3,434 probation officers in post."
