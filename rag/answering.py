@@ -1396,8 +1396,9 @@ def asked_narrowing(question: str) -> frozenset[str] | None:
     return frozenset(tokenize(_COUNT_CONTEXT.split(m.group(1))[0]))
 
 
-_ASKS_BY = re.compile(r"(?i)\bhow many\b[^?]*?\b(?:were|are|was|is)\s+(?:\w+\s+)?"
-                     r"(?:[a-z]+ed|run|held|led|done)\s+by\s+(?:the\s+)?((?:[\w-]+\s*){1,3})")
+_BY_VERB = r"(?:[a-z]+ed|run|led|held|written|made|done)"  # "run by", "owned by", "written by"
+_ASKS_BY = re.compile(rf"(?i)\bhow many\b[^?]*?\b(?:were|are|was|is)\s+(?:\w+\s+)?{_BY_VERB}\s+by\s+(?:the\s+)?"
+                      r"((?:[\w-]+\s*){1,3})")
 AGENT_MISSING_PENALTY = 0.3
 
 
@@ -1673,7 +1674,7 @@ def _names_kind(name: str, type_nouns: frozenset[str], acronyms: dict[str, froze
 
 
 # "the London CRC owned by MTCNovo": the name after "<verb> by" is who did what the question asks about.
-_AGENT_BEFORE = re.compile(r"\b([a-z]+ed|run|led|held|written|made)\s+by\s+(?:the\s+)?$")
+_AGENT_BEFORE = re.compile(rf"\b({_BY_VERB})\s+by\s+(?:the\s+)?$")
 AGENT_BONUS = 1.0
 
 
