@@ -1297,13 +1297,30 @@ _INSPECTING = r"(?:visit|examine|inspect|interview|review|assess|survey|sample|o
 _ASKS_DONE = re.compile(rf"(?i)\bhow many\b[^?]*\b(?:did|do|does|will)\s+(?:[\w’'-]+\s+){{1,5}}?(?:actually\s+)?{_INSPECTING}\b")
 _DONE = re.compile(r"(?i)\b(?:visit|examin|inspect(?!orate)|interview|review|assess|survey|sampl|observ|spoke|speak|talk|met\b|meet"
                    r"|read\b|look|saw\b|seen\b|see\b|audit|undert[ao]ok|carri|conduct|case\s+files?)")
+# "How many staff did London CRC employ?" asks for a workforce: "London CRC supervised 28,819
+# individuals" counts whom it worked with, not whom it employed.
+_EMPLOYING = r"(?:employ|recruit|hire|appoint)"
+_ASKS_EMPLOYED = re.compile(rf"(?i)\bhow many\b[^?]*\b(?:(?:did|do|does|will)\s+(?:[\w’'-]+\s+){{1,5}}?{_EMPLOYING}"
+                            rf"|(?:were|are|was|is)\s+(?:\w+\s+)?{_EMPLOYING}\w*\s+by)\b")
+_EMPLOYED = re.compile(r"(?i)\b(?:employ|recruit|hir(?:e|ed|ing)\b|appoint|in\s+post\b|FTE\b|full[- ]time|headcount"
+                       r"|workforce|staff|personnel|workers?\b)")
 INACTION_PENALTY = 0.5
 _DONE_REACH = 40  # characters: "staff interviewed said they managed more than 55 cases" did not examine 55
 
 
-def _done_near(sentence: str, value: tuple[int, int, str]) -> bool:
+def done_evidence(question: str) -> re.Pattern | None:
+    """What must stand near a figure for it to be what the question's verb did: a count of what
+    inspectors visited or an employer employed is not answered by a count of what merely exists."""
+    if _ASKS_DONE.search(question):
+        return _DONE
+    if _ASKS_EMPLOYED.search(question):
+        return _EMPLOYED
+    return None
+
+
+def _done_near(sentence: str, value: tuple[int, int, str], evidence: re.Pattern) -> bool:
     """Whether the figure is what was done: "we inspected 165 cases", "165 cases were inspected"."""
-    return bool(_DONE.search(sentence[max(0, value[0] - _DONE_REACH): value[1] + _DONE_REACH]))
+    return bool(evidence.search(sentence[max(0, value[0] - _DONE_REACH): value[1] + _DONE_REACH]))
 
 
 # "How many additional beds ...?" asks for what is added: "an extra 230 beds", not "almost 2,300 beds".
@@ -1910,7 +1927,7 @@ def extract_answer(
             given |= set(tokenize(whole.group(1)))
         figure_weights = {t: w for t, w in figure_weights.items() if t not in given} or figure_weights
     subset_total = kind == "count" and not _ASKS_TOTAL.search(question)
-    asks_done = kind in ("count", "number") and bool(_ASKS_DONE.search(asked_part))
+    done = done_evidence(asked_part) if kind in ("count", "number") else None
     measure = measure_asked(asked_part) if kind in ("percent", "number") else None
     asks_moved = asks_change or bool(_ASKS_MOVED.search(asked_part))
     asks_holding = kind == "count" and bool(_ASKS_HOLDING.search(question))
@@ -2088,7 +2105,7 @@ def extract_answer(
                     shape_penalty += OTHER_RATING_PENALTY  # "five rated 'Inadequate'" for "how many rated Good?"
                 else:
                     rating_bonus = RATING_BONUS  # "• four probation services as 'Good'" over its list's lead-in
-            if asks_done and not _done_near(sentence, value):
+            if done and not _done_near(sentence, value, done):
                 shape_penalty += INACTION_PENALTY
             if kind == "count" and not asks_moved and _COUNT_MOVED.match(sentence[value[1]:]):
                 shape_penalty += CHANGE_PENALTY

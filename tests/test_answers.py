@@ -1658,3 +1658,16 @@ def test_which_head_of_asks_for_a_person_not_the_post_and_the_name():
     text = "For media enquiries, please contact Head of Communications Catherine Chan on 020 7946 0000."
     assert _answer_from(text, "Which Head of Communications was the press contact?") == "Catherine Chan"
     assert _answer_from(text, "Who was the press contact?") == "Catherine Chan"
+
+
+def test_how_many_did_they_employ_is_not_answered_by_whom_they_worked_with():
+    supervised = "London CRC supervised 28,819 individuals as of March 2019."
+    assert _answer_from(supervised, "How many individuals did London CRC supervise in March 2019?") == "28,819"
+    assert _answer_from(supervised, "How many people did London CRC employ?") is None
+    # Asking what it had leaves open whom it had; asking whom it employed does not.
+    assert _confidence(supervised, "How many staff did London CRC employ in March 2019?") < (
+        _confidence(supervised, "How many staff did London CRC have in March 2019?") - 0.4)
+    # A workforce figure answers it, whether or not the sentence says "employ".
+    in_post = ("Key grades in the NPS include band 3 probation services officers. At 30 September 2017, there were "
+               "1,871 full-time equivalent (FTE) band 3 probation services officers in post.")
+    assert _answer_from(in_post, "How many band 3 probation services officers did the NPS employ in 2017?") == "1,871"
