@@ -1770,13 +1770,16 @@ def _value_score(
         if person and _POST_OF.search(sentence[:value[0]]):
             score -= 1.0  # "Communications Catherine Chan" starts with the post: "Head of Communications"
         words = [w.lower().strip(",") for w in value[2].split() if not w.isdigit()]  # "... Act 2014"
-        if _names_kind(value[2], type_nouns):
+        kind_named = _names_kind(value[2], type_nouns, acronyms)
+        if kind_named:
             score += 1.5  # "Which panel ...?" -> "... Advisory Panel"; "which local units" -> "... Delivery Units"
         # Words that only echo the question are no answer ("Which CRC ...?" -> "CRC"); the
-        # kind of thing asked for is not an echo ("Which review ...?" -> "Lammy Review").
+        # kind of thing asked for is not an echo ("Which review ...?" -> "Lammy Review"), nor
+        # its abbreviation ("Which National Probation Service division ...?" -> "North West NPS").
         content = [w for w in words if w not in _CONNECTORS]
         if content:
-            echoes = sum(w in question_words and w.rstrip("s") not in type_nouns for w in content)
+            echoes = sum(w in question_words and w.rstrip("s") not in type_nouns
+                         for w in (content[:-1] if kind_named and len(content) > 1 else content))
             score -= 1.5 * echoes / len(content)
         if _NAME_GOES_ON.match(sentence, value[1]):
             score -= FRAGMENT_PENALTY  # "HM Prison" of "HM Prison and Probation Service"
@@ -1949,11 +1952,20 @@ def extract_answer(
     asks_extra = kind in _CHANGE_KINDS and bool(_ASKS_EXTRA.search(asked_part))
     asks_sum = kind in _CHANGE_KINDS and bool(_SUM_BESIDE.search(asked_part))
     best = None
+    # A label the question quotes ("rated 'Inadequate'") must be in the answer's passage: a passage
+    # that never says it answers another question, and is passed over rather than let veto the
+    # answer a passage that does say it gives (as a sentence-level rule it lost answers whose label
+    # is in a table's caption, not their row). Likewise "How many YOTs were rated Outstanding?" is
+    # not answered by "151 Number of YOTs": a passage that never names the rating says nothing of it.
+    quoted, rating_words = quoted_terms(question), frozenset(tokenize(rating_asked or ""))
     for hit in hits[:max_passages]:
         text = hit.chunk.text
         # A key-facts line is read under its page's heading, as it was indexed.
         header = f"{headers.get(hit.chunk.doc, '')}\n{hit.chunk.context}"
         header_tokens = token_set(header)
+        said = token_set(text) | header_tokens
+        if any(not (terms & said) for terms in quoted) or not rating_words <= said:
+            continue
         passage_cov = _coverage(terms, weights, _with_spelt_out(token_set(text), acronyms), header_tokens)
         # A question about another year than the report's, that the passage never names,
         # is not answered by it (2017 figures are no answer to a question about 2025).
@@ -2170,13 +2182,6 @@ def extract_answer(
     passage_tokens = token_set(best_text) | best_header
     sentence = hits[rank - 1].chunk.text[s:e]
     # A veto, not a penalty: as a penalty the selector fell back on other years' figures (dev).
-    # A label the question quotes ("rated 'Inadequate'") must be in the answer's passage:
-    # a passage that never says it answers another question (as a sentence-level rule it
-    # lost answers whose label is in a table's caption, not their row).
-    # Likewise "How many YOTs were rated Outstanding?" is not answered by "151 Number of YOTs":
-    # a passage that never names the rating asked about says nothing of it.
-    label_missing = (any(not (terms & passage_tokens) for terms in quoted_terms(question))
-                     or bool(rating_asked and not set(tokenize(rating_asked)) <= passage_tokens))
     said_when = (doc_years or {}).get(hits[rank - 1].chunk.doc)
     # "How many of the vacancies were in London?" is not answered by "615 vacancies across the NPS":
     # a national figure is no figure for a place that neither its sentence, the one before nor
@@ -2205,7 +2210,7 @@ def extract_answer(
     if (outside_place or calendar_year or unrelated_count or whole_scope or unrated_body or other_people
             or names_other_period(question, sentence)
             or (post_holder and not _looks_like_person(vtext, common_words))
-            or label_missing or _dated_otherwise(sentence, asked_years, said_when)):
+            or _dated_otherwise(sentence, asked_years, said_when)):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))
 

@@ -207,6 +207,14 @@ def test_part_of_a_hyphenated_question_word_is_an_echo():
     assert _answer_from(text, "Which CRC's inspection was cut short by Covid-19?").startswith("Hampshire and Isle of Wight")
 
 
+def test_a_name_ending_in_the_abbreviation_of_the_kind_asked_names_that_kind():
+    text = "Due to the inspection being interrupted by Covid-19, the inspection of Hampshire and Isle of Wight CRC was not completed."
+    crc = {"crc": frozenset({"communiti", "rehabilit", "compani"})}
+    # "CRC" is a Community Rehabilitation Company: the name says it is a company, as asked.
+    assert _found(text, "Which company's inspection was cut short by Covid-19?", abbreviations=crc).answer == (
+        "Hampshire and Isle of Wight CRC")
+
+
 def test_the_kind_a_which_question_asks_for_is_its_noun_not_the_names_that_qualify_it():
     from rag.answering import type_nouns_of
 
@@ -1671,3 +1679,16 @@ def test_how_many_did_they_employ_is_not_answered_by_whom_they_worked_with():
     in_post = ("Key grades in the NPS include band 3 probation services officers. At 30 September 2017, there were "
                "1,871 full-time equivalent (FTE) band 3 probation services officers in post.")
     assert _answer_from(in_post, "How many band 3 probation services officers did the NPS employ in 2017?") == "1,871"
+
+
+def test_a_passage_that_never_says_the_quoted_label_gives_way_to_one_that_does():
+    background = "In 2019/20 HM Prison and Probation Service ran each National Probation Service division."
+    ratings = "Four probation services were rated 'Good':\n• Durham Tees Valley CRC\n• North West NPS\n• South Yorkshire CRC"
+    hits = [Hit(Chunk(i, "d.txt", 0, len(t), 0, len(t), t, False), 1.0, i + 1) for i, t in enumerate([background, ratings])]
+    bm25 = BM25.build([background, ratings, "Probation services in England."])
+    nps = {"nps": frozenset({"nation", "probat", "servic"})}
+    # The first passage fits the question's words better, but says nothing of 'Good': it is
+    # passed over, not allowed to veto the answer the second one gives.
+    found = extract_answer("Which National Probation Service division was rated 'Good' in 2019/20?", hits, bm25, {}, 0.0,
+                           abbreviations=nps, doc_years={"d.txt": 2020})
+    assert found.answer == "North West NPS"
