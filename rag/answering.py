@@ -120,8 +120,9 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     ("date", re.compile(r"\b(?:what|which)\s+(?:time\s+)?period\b[^?]*\b(?:cover\w*|relat\w*|span\w*|refer\w*)\b", re.I)),
     ("duration", re.compile(r"\b(how long|what period|over what period|what length|timescale|time limit|"
                             r"how many (?:working\s+|calendar\s+|school\s+)?(days|weeks|months|years|hours)|within what time)\b", re.I)),
-    # "How many CRCs ... after the extra funding?", "How many offices does it share?": things counted.
-    ("count", re.compile(r"^\s*how many\b(?!\s+(?:in|out of)\b)", re.I)),
+    # "How many CRCs ... after the extra funding?", "How many offices does it share?": things counted,
+    # also after a clause that sets the scene ("Of its 22 offices, how many did it share ...?").
+    ("count", re.compile(r"(?:^|,)\s*how many\b(?!\s+(?:in|out of)\b)", re.I)),
     # "What end-of-year caseload was used to express reviews as a share of caseload?": the thing
     # named after "what" is asked for; a share later in the question only says what it was for.
     ("count", re.compile(r"^\s*(?:what|which)\s+(?:[\w/-]+\s+){0,3}?(?:caseloads?|head\s?counts?|populations?)\b", re.I)),

@@ -68,6 +68,9 @@ from rag.retrieval import Hit, read_also, with_latest
         # "who" and "shared" inside the question do not change what it asks for.
         ("How many young people who had worked with a YOT did inspectors meet?", "count"),
         ("Which body managed the premises that the CRC shared with the NPS?", "name"),
+        # Nor does a clause before "how many" that sets the scene.
+        ("Of its 22 offices, how many did London CRC share with the NPS?", "count"),
+        ("According to the 2017 report, how many CRCs were funded?", "count"),
         # A rate is a share ("37.8%"), not the "1-year" of "1-year reoffending rate".
         ("What was the youth reoffending rate?", "percent"),
         ("For the October to December 2015 cohort, what was the proven reoffending rate among offenders?", "percent"),
