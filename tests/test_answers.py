@@ -95,6 +95,10 @@ from rag.retrieval import Hit, read_also, with_latest
         ("first annual report of Glenys Stacey - when did she take up post?", "date"),
         ("London CRC: who owned it in 2019?", "name"),
         ("women-only approved premises: how many are there?", "count"),
+        # "By when", and months asked for in the plural, ask for dates.
+        ("By when was all offender management due to move to the National Probation Service?", "date"),
+        ("Between which months did fieldwork for the 2025 inspection take place?", "date"),
+        ("In which years were the inspections carried out?", "date"),
     ],
 )
 def test_question_kind(question, kind):
@@ -1669,6 +1673,8 @@ def test_which_head_of_asks_for_a_person_not_the_post_and_the_name():
     text = "For media enquiries, please contact Head of Communications Catherine Chan on 020 7946 0000."
     assert _answer_from(text, "Which Head of Communications was the press contact?") == "Catherine Chan"
     assert _answer_from(text, "Who was the press contact?") == "Catherine Chan"
+    # An officer, too, is a person who holds a post.
+    assert _answer_from(text, "Which communications officer did the release list for media enquiries?") == "Catherine Chan"
 
 
 def test_how_many_did_they_employ_is_not_answered_by_whom_they_worked_with():
