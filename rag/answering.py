@@ -598,7 +598,9 @@ def _echoes(name: str, question_words: frozenset[str]) -> bool:
 
 # "Who was the Director of the NPS?" asks for the person holding a post, never a body.
 _ASKS_POST_HOLDER = re.compile(
-    r"(?i)^\s*who\s+(?:was|is|were|are|became|has been|had been|will be)\b.*?\b(?P<post>director|chief inspector|inspector|minister|secretary|manager|head|chair(?:man|woman)?"
+    # ... and "Who signed off the report as Chief Inspector?" for the one acting in it.
+    r"(?i)^\s*who\s+(?:(?:was|is|were|are|became|has been|had been|will be)\b.*?|[^?]*?\bas\s+(?:(?:the|hm|its|their)\s+)*)"
+    r"\b(?P<post>director|chief inspector|inspector|minister|secretary|manager|head|chair(?:man|woman)?"
     r"|commissioner|governor|ombudsman|chief executive|officer|spokes(?:man|woman|person)|(?:press|media) contact)\b")
 
 

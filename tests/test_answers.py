@@ -1344,6 +1344,9 @@ def test_who_held_a_post_in_a_year_is_answered_by_a_person_named_with_the_post(s
     assert asked_post("Who was the Chief Inspector of Probation in 2017?") == "chief inspector"
     assert asked_post("chief inspector of probation 2025") == "chief inspector"
     assert asked_post("Who owns London CRC?") is None
+    # Acting in a post is holding it; working as something that is no post is not.
+    assert asked_post("Who signed off the 2017 annual report as Chief Inspector?") == "chief inspector"
+    assert asked_post("Who worked as a probation officer?") is None
     # The best sentences name the Act that sets out the post, and later holders of it; the 2017
     # report's own holder signs its foreword, which retrieval ranks sixth.
     for question in ("Who was the Chief Inspector of Probation at the time of the 2017 annual report?",
