@@ -1525,7 +1525,8 @@ def _stem_only_kin(stem: str, nouns: list[str], words: frozenset[str]) -> bool:
 
 
 def _counts_something_else(sentence: str, value: tuple[int, int, str], question_tokens: frozenset[str],
-                           question_initials: frozenset[str], question_words: frozenset[str] = frozenset()) -> bool:
+                           question_initials: frozenset[str], question_words: frozenset[str] = frozenset(),
+                           abbreviations: dict[str, frozenset[str]] | None = None) -> bool:
     """A figure that counts another thing than the question asks ("eight recommendations" for
     "how many vacancies") does not answer it."""
     nouns = counted_words(sentence, value)
@@ -1539,7 +1540,17 @@ def _counts_something_else(sentence: str, value: tuple[int, int, str], question_
     # A compound of the counted word is the same thing counted: "25–40 cases" for a "caseload".
     compound = any(q.startswith(c) and q != c for c in counted if len(c) >= 4 for q in question_tokens)
     return not (same_things(counted) & question_tokens or compound
-                or any(n[:-1].lower() in question_initials for n in nouns))
+                or any(n[:-1].lower() in question_initials for n in nouns)
+                or any(_mostly_named(counted_as, question_tokens, abbreviations or {}) for counted_as in counted))
+
+
+def _mostly_named(abbreviation: str, question_tokens: frozenset[str], abbreviations: dict[str, frozenset[str]]) -> bool:
+    """Whether the question names all but one of the words an abbreviation stands for: "140,000
+    PSRs" (pre-sentence reports) are what "how many cases does the NPS prepare pre-sentence
+    advice for?" counts, though it says "advice" where the report says "reports"."""
+    words = abbreviations.get(abbreviation, frozenset())
+    shared = len(words & question_tokens)
+    return shared >= 2 and shared >= len(words) - 1
 
 
 _PEOPLE = frozenset(tokenize("people individuals persons"))
@@ -2153,7 +2164,7 @@ def extract_answer(
                 shape_penalty += YEAR_ONLY_PENALTY  # "When ...?" is better answered by "November 2017" than "(2017)"
             # A count counts something; a share need only when the question names what of.
             other_things = (kind in ("count", "number") or (focus and kind == "percent")) and _counts_something_else(
-                sentence, value, unsourced_tokens - adjuncts, initials, question_words)
+                sentence, value, unsourced_tokens - adjuncts, initials, question_words, abbreviations)
             if other_things:
                 # "not one of the NPS divisions" says nothing of how many officers there are: a
                 # zero of something else is no evidence at all.

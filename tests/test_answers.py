@@ -1067,6 +1067,19 @@ def test_a_figure_that_counts_something_else_is_weak_evidence():
             < _confidence("Probation staff were agency workers: 32 per cent of workers.", question) - 0.25)
 
 
+def test_an_abbreviation_counts_what_the_question_nearly_spells_out():
+    from rag.answering import abbreviation_tokens
+
+    library = abbreviation_tokens(["The National Probation Service (NPS) writes pre-sentence reports (PSRs)."])
+    text = "The NPS provides advice to courts in about 140,000 PSRs each year."
+    question = "How many court cases a year does the NPS prepare pre-sentence advice for?"
+    # "PSRs" are pre-sentence reports: the question names two of their three words.
+    assert _confidence(text, question) < _found(text, question, abbreviations=library).confidence - 0.25
+    # One shared word is not enough: "sentence" alone does not make a PSR a court case.
+    question = "How many court cases a year does the NPS sentence?"
+    assert _found(text, question, abbreviations=library).confidence == _confidence(text, question)
+
+
 def test_a_count_of_things_is_no_number_of_people():
     question = "How many people was the Probation Service supervising?"
     things = _confidence("Supervising people, the Probation Service received eight recommendations.", question)
