@@ -1964,6 +1964,7 @@ def extract_answer(
     asks_source = kind == "name" and bool(_ASKS_SOURCE.search(question))
     asked_side = "end" if _ASKS_END.search(question) else "start" if _ASKS_START.search(question) else None
     asks_period = kind == "date" and bool(_ASKS_PERIOD.search(question))
+    asks_span = kind == "duration" and bool(_ASKS_PERIOD.search(question))
     # "What is the typical caseload range?" is answered by both ends: "50–90", not "50".
     asks_range = kind in ("count", "number", "percent", "money") and bool(_ASKS_RANGE.search(question))
     asks_year = bool(re.search(r"(?i)\byears?\b", question))
@@ -2098,6 +2099,11 @@ def extract_answer(
                 # per thing ("reoffences per reoffender"), which no share is.
                 values = [c for c in candidates(sentence, _FALLBACK[kind]) if share_for_count
                           and c[2].lower() not in question_values and (asks_change or not is_change(sentence, c))]
+                fallback_penalty = 0.1
+            if not values and kind == "duration" and asks_span:
+                # "Over what period did HMIP inspect the divisions?" asks for a length or for the
+                # dates it ran between: "between July 2018 and June 2019" when no length is given.
+                values = [r for r in date_ranges(sentence) if _opens_range(sentence, r[0])]
                 fallback_penalty = 0.1
             if not values:
                 continue

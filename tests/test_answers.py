@@ -1080,6 +1080,15 @@ def test_an_abbreviation_counts_what_the_question_nearly_spells_out():
     assert _found(text, question, abbreviations=library).confidence == _confidence(text, question)
 
 
+def test_over_what_period_is_answered_by_dates_when_no_length_is_given():
+    question = "Over what period did the Inspectorate inspect all seven divisions?"
+    text = "The Inspectorate inspected all seven divisions between July 2018 and June 2019, and found problems."
+    assert _answer_from(text, question) == "July 2018 and June 2019"
+    # A length, where one is given, is still the answer.
+    text = "The Inspectorate inspected all seven divisions over 12 months, between July 2018 and June 2019."
+    assert _answer_from(text, question) == "12 months"
+
+
 def test_a_count_of_things_is_no_number_of_people():
     question = "How many people was the Probation Service supervising?"
     things = _confidence("Supervising people, the Probation Service received eight recommendations.", question)
