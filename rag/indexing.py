@@ -19,7 +19,7 @@ import numpy as np
 
 from rag.answering import split_sentences
 from rag.charts import sentence_as_read
-from rag.chunking import Chunk, check_token_limit, chunk_document, context_header, embedded_text
+from rag.chunking import Chunk, check_token_limit, chunk_document, context_header, indexed_text
 from rag.cleaning import clean
 from rag.corpus import Document, SourceFile, corpus_fingerprint, read_source, scan_library
 from rag.embedding import Encoder
@@ -118,7 +118,7 @@ def embed_documents(docs: list[Document], encoder: Encoder, settings: Settings, 
         check_token_limit(chunks, {d.doc: header}, encoder.count_tokens, encoder.max_seq_length)
         sentences = [split_sentences(c.text) for c in chunks]
         staged.append((d, cleaned, chunks, header, sentences))
-    texts = [embedded_text(header, c) for _, _, chunks, header, _ in staged for c in chunks]
+    texts = [indexed_text(header, c) for _, _, chunks, header, _ in staged for c in chunks]
     vectors = encoder.encode(texts, progress=progress) if texts else np.zeros((0, encoder.dim), np.float32)
     # A sentence repeated by chunk overlap is embedded once.
     unique: dict[str, int] = {}
