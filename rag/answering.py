@@ -2100,7 +2100,7 @@ def extract_answer(
                 values = [c for c in candidates(sentence, _FALLBACK[kind]) if share_for_count
                           and c[2].lower() not in question_values and (asks_change or not is_change(sentence, c))]
                 fallback_penalty = 0.1
-            if not values and kind == "duration" and asks_span:
+            if not values and asks_span:
                 # "Over what period did HMIP inspect the divisions?" asks for a length or for the
                 # dates it ran between: "between July 2018 and June 2019" when no length is given.
                 values = [r for r in date_ranges(sentence) if _opens_range(sentence, r[0])]
