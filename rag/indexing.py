@@ -19,7 +19,7 @@ import numpy as np
 
 from rag.answering import split_sentences
 from rag.charts import sentence_as_read
-from rag.chunking import Chunk, check_token_limit, chunk_document, context_header, indexed_text
+from rag.chunking import Chunk, check_token_limit, chunk_document, context_header, indexed_text, prose_text
 from rag.cleaning import clean
 from rag.corpus import Document, SourceFile, corpus_fingerprint, read_source, scan_library
 from rag.embedding import Encoder
@@ -57,6 +57,8 @@ class DocPart:
     sent_starts: np.ndarray  # sentence spans within each chunk's text
     sent_ends: np.ndarray
     sent_vectors: np.ndarray  # (sentences, dim) float16, one row per sentence occurrence
+    prose_chunks: np.ndarray  # (m,) the chunks whose prose is embedded apart from a table after it
+    prose_vectors: np.ndarray  # (m, dim) float32, that prose's vectors
 
 
 def chunking_params(settings: Settings) -> dict:
@@ -119,7 +121,12 @@ def embed_documents(docs: list[Document], encoder: Encoder, settings: Settings, 
         sentences = [split_sentences(c.text) for c in chunks]
         staged.append((d, cleaned, chunks, header, sentences))
     texts = [indexed_text(header, c) for _, _, chunks, header, _ in staged for c in chunks]
+    # A chunk whose prose is followed by a table gets a second vector, of its prose alone.
+    prose = [[(c.id, t) for c in chunks if (t := prose_text(header, c)) is not None]
+             for _, _, chunks, header, _ in staged]
+    texts += [t for doc_prose in prose for _, t in doc_prose]
     vectors = encoder.encode(texts, progress=progress) if texts else np.zeros((0, encoder.dim), np.float32)
+    prose_row = sum(len(chunks) for _, _, chunks, _, _ in staged)
     # A sentence repeated by chunk overlap is embedded once.
     unique: dict[str, int] = {}
     for _, _, chunks, _, sentences in staged:
@@ -129,7 +136,7 @@ def embed_documents(docs: list[Document], encoder: Encoder, settings: Settings, 
     sent_vecs = (encoder.encode(list(unique), batch_size=128) if unique else np.zeros((0, encoder.dim), np.float32))
     sent_vecs = sent_vecs.astype(np.float16)
     parts, row = [], 0
-    for d, cleaned, chunks, _, sentences in staged:
+    for (d, cleaned, chunks, _, sentences), doc_prose in zip(staged, prose):
         ptr, starts, ends, rows = [0], [], [], []
         for c, spans in zip(chunks, sentences):
             for s, e in spans:
@@ -143,8 +150,11 @@ def embed_documents(docs: list[Document], encoder: Encoder, settings: Settings, 
             sent_ptr=np.array(ptr, np.int32), sent_starts=np.array(starts, np.int32),
             sent_ends=np.array(ends, np.int32),
             sent_vectors=sent_vecs[np.array(rows, np.int64)] if rows else np.zeros((0, encoder.dim), np.float16),
+            prose_chunks=np.array([i for i, _ in doc_prose], np.int32),
+            prose_vectors=vectors[prose_row: prose_row + len(doc_prose)].reshape(-1, encoder.dim),
         ))
         row += len(chunks)
+        prose_row += len(doc_prose)
     return parts
 
 
@@ -155,6 +165,7 @@ def extract_part(stored: StoredIndex, doc: str) -> DocPart:
     table = stored.sentences
     ptr = table["chunk_ptr"][lo: hi + 1].astype(np.int64)
     s_lo, s_hi = (int(ptr[0]), int(ptr[-1])) if len(ptr) else (0, 0)
+    keep = (table["prose_chunks"] >= lo) & (table["prose_chunks"] < hi)
     return DocPart(
         info=stored.documents[doc],
         text=stored.texts[doc],
@@ -165,6 +176,8 @@ def extract_part(stored: StoredIndex, doc: str) -> DocPart:
         sent_starts=table["starts"][s_lo:s_hi],
         sent_ends=table["ends"][s_lo:s_hi],
         sent_vectors=table["vectors"][table["rows"][s_lo:s_hi]],
+        prose_chunks=(table["prose_chunks"][keep] - lo).astype(np.int32),
+        prose_vectors=table["prose_vectors"][keep],
     )
 
 
@@ -175,8 +188,11 @@ def assemble(parts: list[DocPart], settings: Settings, dim: int):
     vectors_list = []
     unique: dict[bytes, int] = {}
     sent_rows: list[np.ndarray] = []
+    prose_chunks, prose_vectors = [], []
     for p in parts:
         base = len(chunks)
+        prose_chunks.append(p.prose_chunks.astype(np.int32) + base)
+        prose_vectors.append(np.asarray(p.prose_vectors, np.float32).reshape(-1, dim))
         chunks += [dataclasses.replace(c, id=base + c.id) for c in p.chunks]
         if len(p.chunks):
             vectors_list.append(np.asarray(p.vectors, np.float32))
@@ -200,6 +216,8 @@ def assemble(parts: list[DocPart], settings: Settings, dim: int):
         "ends": np.concatenate(ends).astype(np.int32) if ends else np.zeros(0, np.int32),
         "rows": np.array(rows, np.int32),
         "vectors": np.vstack(sent_rows).astype(np.float16) if sent_rows else np.zeros((0, dim), np.float16),
+        "prose_chunks": np.concatenate(prose_chunks) if prose_chunks else np.zeros(0, np.int32),
+        "prose_vectors": np.vstack(prose_vectors) if prose_vectors else np.zeros((0, dim), np.float32),
     }
     return index, chunks, sentences
 

@@ -42,6 +42,10 @@ class SearchIndex:
     bm25: BM25
     chunk_docs: np.ndarray  # document name of each chunk
     chunk_years: np.ndarray  # year of each chunk's document (0 when undated)
+    # A chunk whose prose precedes a table has a second vector, of its prose alone; its
+    # dense score is the better of its two.
+    prose_chunks: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.int64))
+    prose_vectors: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros((0, 0), np.float32))
 
 
 def allowed_mask(index: SearchIndex, doc: str | None, year: int | None) -> np.ndarray | None:
@@ -75,7 +79,30 @@ def dense_search(
         else:
             params = faiss.SearchParameters(sel=selector)
         scores, ids = index.faiss_index.search(q, min(n, allowed.size), params=params)
-    return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+    found = {int(i): float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}
+    # A chunk outside FAISS's top n scores below its last by its own vector, so its prose's
+    # score is its dense score if it beats that; no chunk vector needs reading back.
+    floor = min(found.values()) if len(found) >= n else -np.inf
+    keep = slice(None) if mask is None else mask[index.prose_chunks]
+    prose = index.prose_chunks[keep]
+    for i, sim in zip(prose.tolist(), (index.prose_vectors[keep] @ q[0]).tolist() if len(prose) else []):
+        if i in found or sim > floor:
+            found[i] = max(found.get(i, -np.inf), sim)
+    return sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def similarity(index: SearchIndex, ids: np.ndarray, query_vector: np.ndarray) -> dict[int, float]:
+    """Each chunk's cosine with the query: the better of its vector and its prose's."""
+    if not len(ids):
+        return {}
+    ids = np.asarray(ids, dtype=np.int64)
+    sims = index.faiss_index.reconstruct_batch(ids) @ query_vector
+    best = dict(zip(ids.tolist(), sims.tolist()))
+    if len(index.prose_chunks):
+        wanted = np.isin(index.prose_chunks, ids)
+        for i, sim in zip(index.prose_chunks[wanted].tolist(), (index.prose_vectors[wanted] @ query_vector).tolist()):
+            best[i] = max(best[i], sim)
+    return best
 
 
 def lexical_search(index: SearchIndex, query: str, n: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
@@ -123,8 +150,7 @@ def fuse_scores(
     ids = set(lex) | set(dense_scores)
     missing = [i for i in ids if i not in dense_scores]
     if missing and query_vector is not None:
-        vecs = index.faiss_index.reconstruct_batch(np.array(missing, dtype=np.int64))
-        dense_scores.update(zip(missing, (vecs @ query_vector).tolist()))
+        dense_scores.update(similarity(index, np.array(missing, dtype=np.int64), query_vector))
     fused = {i: lexical_weight * lex.get(i, 0.0) + dense_weight * dense_scores.get(i, 0.0) for i in ids}
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
 

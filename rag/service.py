@@ -307,6 +307,8 @@ def build_search_index(stored: StoredIndex, documents: dict[str, Document]) -> S
         bm25=BM25.build(texts),
         chunk_docs=np.array([c.doc for c in stored.chunks], dtype=object),
         chunk_years=years,
+        prose_chunks=stored.sentences["prose_chunks"].astype(np.int64),
+        prose_vectors=stored.sentences["prose_vectors"].astype(np.float32),
     )
 
 

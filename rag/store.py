@@ -13,7 +13,8 @@
                               whatever happens to the library directory meanwhile
         offsets.npz           cleaned->original character map per document
         sentences.npz         sentence spans of every chunk and their embeddings (float16),
-                              so answer selection needs no encoding at query time
+                              so answer selection needs no encoding at query time; and
+                              the second vectors of chunks whose prose precedes a table
 
 A build writes a new version directory and only then points CURRENT at it, so a
 crash mid-build leaves the previous index loadable. Loading verifies checksums
@@ -42,7 +43,7 @@ from rag.chunking import Chunk
 from rag.errors import IndexBusy, IndexCorrupt, IndexMissing, IndexStale
 from rag.hashing import sha256_file
 
-FORMAT_VERSION = 18  # 13: lower-case long forms in the glossary; 14: whole vertical headings ("a / l re / p"); 15: footnotes indexed with the text citing them; 16: a chunk inside a table carries its caption and headings; 17: table rows on consecutive lines stay apart; 18: chart figures embedded with their labels
+FORMAT_VERSION = 19  # 19: a chunk's prose before a table has a vector of its own; 13: lower-case long forms in the glossary; 14: whole vertical headings ("a / l re / p"); 15: footnotes indexed with the text citing them; 16: a chunk inside a table carries its caption and headings; 17: table rows on consecutive lines stay apart; 18: chart figures embedded with their labels
 CURRENT = "CURRENT"
 FILES = ("vectors.faiss", "chunks.jsonl", "documents.json", "texts.jsonl", "offsets.npz", "sentences.npz")
 REBUILD_HINT = "Rebuild it with `rag build --force` (or `make serve`, which rebuilds a missing, stale or damaged index)."
@@ -273,6 +274,10 @@ def load_index(index_dir: Path, expected: dict | None = None) -> StoredIndex:
         )
     if len(sentences.get("chunk_ptr", ())) != len(chunks) + 1:
         raise IndexCorrupt(f"the sentence table in {version} does not match its chunks. {REBUILD_HINT}")
+    prose = sentences.get("prose_chunks")
+    if (prose is None or len(prose) != len(sentences.get("prose_vectors", ()))
+            or (len(prose) and not (prose.min() >= 0 and prose.max() < len(chunks)))):
+        raise IndexCorrupt(f"the prose vectors in {version} do not match its chunks. {REBUILD_HINT}")
     if set(texts) != set(documents) or set(offsets) != set(documents) or {c.doc for c in chunks} - set(documents):
         raise IndexCorrupt(f"the documents in {version} do not match its chunks and texts. {REBUILD_HINT}")
     return StoredIndex(version, manifest, index, chunks, documents, texts, offsets, sentences)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.chunking import SPECIAL_TOKENS, chunk_document, context_header, indexed_text
+from rag.chunking import SPECIAL_TOKENS, Chunk, chunk_document, context_header, indexed_text, prose_text
 from rag.cleaning import clean
 from rag.corpus import load_corpus
 from rag.settings import PROJECT_ROOT
@@ -138,3 +138,14 @@ def test_a_chunk_that_begins_inside_a_table_is_indexed_with_its_caption_and_head
     assert inside and all(c.table.startswith("Figure 8\nCRC service level measure") for c in inside)
     assert all(c.table in indexed_text(context_header(doc), c) for c in inside)
     assert not any(c.table for c in chunks if c.text.startswith("We "))  # prose opens no table
+
+
+def test_the_prose_before_a_table_is_embedded_apart_from_it_too():
+    prose = "We have not yet inspected 7 of the 21 CRCs. We will have inspected all CRCs by April 2019."
+    table = "NPS division CRC owner Contract package area\n\nNorth East\n\nSodexo Northumbria X\n\nDurham August 2016"
+    chunk = Chunk(0, "d.txt", 0, 0, 0, 0, f"{prose}\n\n{table}")
+    assert prose_text("Annual report 2017", chunk) == f"Annual report 2017\n{prose}"
+    # A list after its lead-in is the prose's own; so is a chunk of prose alone.
+    listed = Chunk(0, "d.txt", 0, 0, 0, 0, f"The cases broke down as follows:\n\n{table}")
+    assert prose_text("Annual report 2017", listed) is None
+    assert prose_text("Annual report 2017", Chunk(0, "d.txt", 0, 0, 0, 0, prose)) is None

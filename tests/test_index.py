@@ -69,6 +69,12 @@ def test_a_changed_report_is_pending_not_fatal_and_only_it_is_re_embedded(librar
     assert [c.text for c in before.chunks if c.doc == other] == [c.text for c in after.chunks if c.doc == other]
     assert (before.faiss_index.reconstruct_n(old_ids[0], len(old_ids))
             == after.faiss_index.reconstruct_n(new_ids[0], len(new_ids))).all()
+    # So do the second vectors of their chunks whose prose precedes a table.
+    def prose(stored):
+        table = stored.sentences
+        return {stored.chunks[i].text: v.tolist() for i, v in zip(table["prose_chunks"], table["prose_vectors"])
+                if stored.chunks[i].doc == other}
+    assert prose(before) and prose(before) == prose(after)
     assert update_index(settings, encoder).skipped  # nothing left to do
 
 
@@ -150,6 +156,47 @@ def test_large_corpora_switch_from_flat_to_hnsw_with_filters_still_exact_enough(
     got = [i for i, _ in dense_search(index, q, 5, mask)]
     exact = np.argsort(-(flat.reconstruct_n(0, flat.ntotal) @ q) + np.where(mask, 0, 9))[:5]
     assert got == exact.tolist()
+
+
+def test_a_chunks_prose_before_a_table_is_found_by_its_own_vector(service):
+    """Its chunk's vector is mostly the table of CRC owners after it; the prose's own vector is not."""
+    import numpy as np
+
+    from rag.retrieval import dense_search
+
+    index = service.index
+    [chunk] = [c.id for c in index.chunks if "all CRCs by April 2019" in " ".join(c.text.split())]
+    assert chunk in index.prose_chunks
+    q = service.query_vector("By when did HMI Probation plan to have inspected all of the CRCs?")
+    whole = index.faiss_index.reconstruct_n(0, index.faiss_index.ntotal) @ q
+    by_whole_vector = int((whole > whole[chunk]).sum()) + 1
+    ranked = dense_search(index, q, len(index.chunks), None)
+    by_either = next(r for r, (i, _) in enumerate(ranked, start=1) if i == chunk)
+    assert by_whole_vector > 50 and by_either <= 10
+    prose_score = float(np.max(index.prose_vectors[index.prose_chunks == chunk] @ q))
+    assert dict(ranked)[chunk] == pytest.approx(max(prose_score, float(whole[chunk])), abs=1e-5)
+    # A filter that leaves the chunk out leaves its prose out too.
+    mask = index.chunk_docs != index.chunks[chunk].doc
+    assert chunk not in dict(dense_search(index, q, len(index.chunks), mask))
+
+
+def test_prose_vectors_that_name_no_chunk_are_refused(index_copy, encoder):
+    """A version written inconsistently (checksums and all) would score chunks it does not hold."""
+    import numpy as np
+
+    from rag.hashing import sha256_file
+
+    version = current_version(index_copy.index_dir)
+    with np.load(version / "sentences.npz") as npz:
+        table = {k: npz[k] for k in npz.files}
+    table["prose_chunks"] = table["prose_chunks"] + 10_000
+    with (version / "sentences.npz").open("wb") as fh:
+        np.savez(fh, **table)
+    manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"]["sentences.npz"] = sha256_file(version / "sentences.npz")
+    (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexCorrupt, match="prose vectors.*Rebuild"):
+        load_index(index_copy.index_dir, _expected(index_copy, encoder))
 
 
 def test_a_new_hnsw_ef_search_applies_to_an_index_already_built(index_copy, encoder):
