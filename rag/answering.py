@@ -119,7 +119,9 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     # "What period do the figures cover?" asks for dates ("April 2016 to March 2017"), not a length.
     ("date", re.compile(r"\b(?:what|which)\s+(?:time\s+)?period\b[^?]*\b(?:cover\w*|relat\w*|span\w*|refer\w*)\b", re.I)),
     ("duration", re.compile(r"\b(how long|what period|over what period|what length|timescale|time limit|"
-                            r"how many (?:working\s+|calendar\s+|school\s+)?(days|weeks|months|years|hours)|within what time)\b", re.I)),
+                            r"how many (?:working\s+|calendar\s+|school\s+)?(days|weeks|months|years|hours)|within what time)\b"
+                            # "What was the typical length of ...?", "What is the maximum duration of ...?"
+                            r"|^\s*what\s+(?:was|is|were|are)\s+(?:the\s+)?(?:\w+\s+)?(?:length|duration)\b", re.I)),
     # "How many CRCs ... after the extra funding?", "How many offices does it share?": things counted,
     # also after a clause that sets the scene ("Of its 22 offices, how many did it share ...?").
     ("count", re.compile(r"(?:^|,)\s*how many\b(?!\s+(?:in|out of)\b)", re.I)),

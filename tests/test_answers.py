@@ -99,6 +99,10 @@ from rag.retrieval import Hit, read_also, with_latest
         ("By when was all offender management due to move to the National Probation Service?", "date"),
         ("Between which months did fieldwork for the 2025 inspection take place?", "date"),
         ("In which years were the inspections carried out?", "date"),
+        # A length asked for is a duration, however the question words it.
+        ("What was the typical length of the contracts some centres were on?", "duration"),
+        ("What is the maximum duration of a RAR?", "duration"),
+        ("What share of orders ran their full length?", "percent"),
     ],
 )
 def test_question_kind(question, kind):
