@@ -874,6 +874,42 @@ _ASKS_STATE = re.compile(r"(?i)\bhow many\b[^?]*?\b(?:have|has|had|are|were|is|w
                          r"(?!\s+(?:there|on|under|in\s+(?:post|custody|prison))\b)")
 _AVERAGE_OF_THINGS = re.compile(r"(?i)\b(?:average|mean)\s+(?:\w+\s+)?(?:caseloads?|cases|numbers?|counts?)\b")
 _WHOLE_FIRST = re.compile(r"(?i)^\s*(?:of|out of)\s+([^,?]+),\s*(?:in\s+)?how many\b")
+# "How many of the 21 CRCs ...?" and "Of the 21 CRCs, how many ...?" state the whole; the figure
+# asked for is the part the report gives "of the twenty-one CRCs".
+_WHOLE_STATED = re.compile(rf"(?i)\b(?:how many\s+(?:out\s+)?of|^\s*(?:out\s+)?of)\s+(?:the|its|their|all)?\s*"
+                           rf"(\d[\d,]*|(?:{_NUMBER_WORDS})(?:-\w+)?)\b")
+_OF_WHOLE = re.compile(rf"(?i)\s*(?:out\s+)?of\s+(?:the|its|their|all)?\s*(\d[\d,]*|(?:{_NUMBER_WORDS})(?:-\w+)?)\b")
+PART_BONUS = 2.0  # as much as the whole of "19 of its 22 offices" loses (SUBSET_TOTAL_PENALTY)
+
+
+def number_in(text: str) -> int | None:
+    """The whole number written as digits or in words: "21", "twenty-one"."""
+    if text[:1].isdigit():
+        return int(text.replace(",", ""))
+    m = _SPELT_NUMBER.fullmatch(text)
+    return _spelt_value(m) if m else None
+
+
+def whole_stated(question: str) -> int | None:
+    """The whole a question counts a part of: 21 in "How many of the 21 CRCs were owned by ...?"."""
+    m = _WHOLE_STATED.search(question)
+    return number_in(m.group(1)) if m else None
+
+
+_FURTHER_PART = re.compile(r"(?i)\b(?:a\s+further|another|the\s+other|the\s+remaining)\s+$")
+
+
+def _part_of_whole(sentence: str, value: tuple[int, int, str], whole: int | None) -> bool:
+    """The figure is given as a part of the whole the question states: "eleven of the twenty-one",
+    or as a further part after one ("... and a further three by Working Links")."""
+    if whole is None:
+        return False
+    if (m := _OF_WHOLE.match(sentence, value[1])) and number_in(m.group(1)) == whole:
+        return True
+    return bool(_FURTHER_PART.search(sentence[max(0, value[0] - 20): value[0]])) and any(
+        number_in(m.group(1)) == whole for m in _OF_WHOLE.finditer(sentence[:value[0]]))
+
+
 _COUNTED_AS = re.compile(r"\bhow many\s+(?:were|are)\s+((?:[A-Z][\w’'-]*\s*){1,4}|[a-z]+[^s\W]s)\s*\??\s*$")
 
 
@@ -1741,6 +1777,7 @@ def _value_score(
     change_asked: bool = False,
     asked_interval: str | None = None,
     question_stems: frozenset[str] = frozenset(),
+    whole: int | None = None,
 ) -> float:
     if sentence_terms is not None:
         score = _attribution(sentence, (value[0], value[1]), sentence_terms, acronyms,
@@ -1764,6 +1801,8 @@ def _value_score(
     if subset_total and (subset := _SUBSET_BEFORE.search(sentence[max(0, value[0] - 25): value[0]])) and not (
             asks_holding and re.search(r"(?i)\b(?:its|their)\s*$", subset.group(0))):
         score -= SUBSET_TOTAL_PENALTY  # "19 of its 22 offices": the 22 is the whole, not the ones asked about
+    if _part_of_whole(sentence, value, whole):
+        score += PART_BONUS  # "How many of the 21 CRCs ...?" -> "eleven of the twenty-one CRCs", not "two organisations"
     if asked_side and range_side(sentence, value) == asked_side:
         score += 1.0  # "When did the round of inspections end?" -> the second date of "between ... and ..."
     elif (asked_side is None and range_side(sentence, value) == "end" and _FROM_CHANGE.search(sentence[:value[0]])
@@ -1958,6 +1997,7 @@ def extract_answer(
             given |= set(tokenize(whole.group(1)))
         figure_weights = {t: w for t, w in figure_weights.items() if t not in given} or figure_weights
     subset_total = kind == "count" and not _ASKS_TOTAL.search(question)
+    whole = whole_stated(asked_part) if kind == "count" else None
     done = done_evidence(asked_part) if kind in ("count", "number") else None
     measure = measure_asked(asked_part) if kind in ("percent", "number") else None
     asks_moved = asks_change or bool(_ASKS_MOVED.search(asked_part))
@@ -2124,7 +2164,8 @@ def extract_answer(
                 key=lambda c: (_value_score(sentence, c, term_set, focus, person, type_nouns, question_words,
                                             items_asked, sentence_terms, asked_side, head, subset_total, asks_holding,
                                             figure_years, common_words, acronyms, place, baseline_asked,
-                                            asks_change and kind in _CHANGE_KINDS, asked_interval, question_tokens)
+                                            asks_change and kind in _CHANGE_KINDS, asked_interval, question_tokens,
+                                            whole=whole)
                                + COLUMN_BONUS * column_fit(columns, cells, c[:2], column_asked),
                               -c[0]),
             )

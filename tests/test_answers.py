@@ -1730,3 +1730,14 @@ def test_a_passage_that_never_says_the_quoted_label_gives_way_to_one_that_does()
     found = extract_answer("Which National Probation Service division was rated 'Good' in 2019/20?", hits, bm25, {}, 0.0,
                            abbreviations=nps, doc_years={"d.txt": 2020})
     assert found.answer == "North West NPS"
+
+
+def test_a_question_that_states_the_whole_is_answered_by_the_part_given_of_it():
+    text = ("There are eight CRC owners, with eleven of the twenty-one CRCs owned by two organisations "
+            "(Sodexo Justice Services and Purple Futures) and a further three by Working Links.")
+    # Not "two organisations", however near the owners' names it stands.
+    assert _answer_from(text, "How many of the 21 Community Rehabilitation Companies were owned by "
+                              "Sodexo Justice Services and Purple Futures?") == "eleven"
+    # "a further three" is a part of the same whole, for the owner its clause names.
+    assert _answer_from(text, "Of the 21 CRCs, how many were owned by Working Links?") == "three"
+    assert _answer_from(text, "How many of the 21 CRCs did Working Links own?") == "three"
