@@ -1014,13 +1014,15 @@ def token_set(text: str) -> frozenset[str]:
     return frozenset(tokens)
 
 
-def _proximity(sentence: str, span: tuple[int, int], terms: set[str]) -> float:
-    """How many question terms stand near the value (closer counts more)."""
+def _proximity(sentence: str, span: tuple[int, int], terms: set[str], own_words: bool = True) -> float:
+    """How many question terms stand near the value (closer counts more). A date's own words are
+    not near it: "2019" of "September 2019" says nothing of what happened then (a name's own words
+    are its fit to the question: "North West NPS" for the NPS division asked about)."""
     words = _word_tokens(sentence)
     centre = (span[0] + span[1]) / 2
     score = 0.0
     for pos, t in words:
-        if t in terms:
+        if t in terms and (own_words or not span[0] <= pos < span[1]):
             score += 1.0 / (1.0 + abs(pos - centre) / 40.0)
     return score
 
@@ -1641,6 +1643,7 @@ def same_things(words: set[str]) -> set[str]:
 
 
 YEAR_BESIDE_BONUS = 2.5
+DATE_YEAR_BONUS = 1.0  # what a date's own year used to add as a question word beside it
 _YEAR_AFTER = re.compile(r"^[^,;.()]{0,20}?\b(?:in|during|by|for|of)\s+(?:\w+\s+)?((?:19|20)\d\d)\b")
 
 
@@ -1778,12 +1781,17 @@ def _value_score(
     asked_interval: str | None = None,
     question_stems: frozenset[str] = frozenset(),
     whole: int | None = None,
+    date: bool = False,
 ) -> float:
     if sentence_terms is not None:
         score = _attribution(sentence, (value[0], value[1]), sentence_terms, acronyms,
                              of_level=change_asked and continues_changes(sentence, value))
     else:
-        score = _proximity(sentence, (value[0], value[1]), terms)
+        score = _proximity(sentence, (value[0], value[1]), terms, own_words=not date)
+        if date and years_in(value[2]) & asked_years:
+            # "When in 2019 ...?" prefers a date of 2019, but weakly: a question's year may be another
+            # thing's ("When did fieldwork for the 2025 inspection begin?" -> December 2024).
+            score += DATE_YEAR_BONUS
     after = tokenize(_own_words_after(sentence, value))
     # The thing counted stands right after its figure ("eight organisations"); further on, the
     # words may belong to the next figure ("21 Community Rehabilitation Companies owned by eight").
@@ -2165,7 +2173,7 @@ def extract_answer(
                                             items_asked, sentence_terms, asked_side, head, subset_total, asks_holding,
                                             figure_years, common_words, acronyms, place, baseline_asked,
                                             asks_change and kind in _CHANGE_KINDS, asked_interval, question_tokens,
-                                            whole=whole)
+                                            whole=whole, date=kind == "date")
                                + COLUMN_BONUS * column_fit(columns, cells, c[:2], column_asked),
                               -c[0]),
             )

@@ -1741,3 +1741,16 @@ def test_a_question_that_states_the_whole_is_answered_by_the_part_given_of_it():
     # "a further three" is a part of the same whole, for the owner its clause names.
     assert _answer_from(text, "Of the 21 CRCs, how many were owned by Working Links?") == "three"
     assert _answer_from(text, "How many of the 21 CRCs did Working Links own?") == "three"
+
+
+def test_a_dates_own_year_is_not_a_question_word_beside_it():
+    # The question's "2019/20" named the year of "September 2019", which then stood nearer its
+    # question words than "March 2020" did, the date of the suspension asked about.
+    text = ("HM Inspectorate of Probation was able to undertake 10 inspections of CRCs and one NPS "
+            "division, from September 2019, before the inspection programme was suspended in March "
+            "2020 due to Covid-19.")
+    question = "When was HM Inspectorate of Probation's 2019/20 inspection programme halted because of Covid-19?"
+    assert _answer_from(text, question) == "March 2020"
+    # The year a question names still picks between dates of different years.
+    assert _answer_from("The review was published in May 2018; a follow-up review was published in May 2019.",
+                        "When in 2019 was the review published?") == "May 2019"
