@@ -1140,6 +1140,11 @@ _ASKS_START = re.compile(rf"\b(?:start\w*|begin|began|begun|commenc\w*)\b|\b(?:{
 _DATE_RANGE_JOIN = r"\s*(?:–|-|to|until)\s*"
 _ASKS_PERIOD = re.compile(r"(?i)\b(?:what|which)\s+(?:time\s+)?period\b|\bover what\b|\bfrom when\b")
 RANGE_END_PENALTY = 0.2
+# "By what date ...?" asks for a deadline, which a report states as one: "We will have inspected
+# all CRCs by April 2019" (a sentence that shares few of the question's words).
+_ASKS_DEADLINE = re.compile(r"(?i)\bby\s+(?:when|what|which)\b")
+_BY_DATE = re.compile(r"(?i)\bby\s+(?:the\s+(?:end|start|middle|spring|summer|autumn|winter)\s+of\s+|early\s+|late\s+|mid-?\s*)?$")
+DEADLINE_BONUS = 0.2
 # "When did the government announce that the NPS would take over ... ?" asks when it was said:
 # in "In May 2019, the government announced that the NPS will take over ... from 2021", a date
 # inside the "that" clause dates what was announced, not the announcement.
@@ -2014,6 +2019,7 @@ def extract_answer(
     asks_source = kind == "name" and bool(_ASKS_SOURCE.search(question))
     asked_side = "end" if _ASKS_END.search(question) else "start" if _ASKS_START.search(question) else None
     asks_period = kind == "date" and bool(_ASKS_PERIOD.search(question))
+    asks_deadline = kind == "date" and bool(_ASKS_DEADLINE.search(question))
     asks_span = kind == "duration" and bool(_ASKS_PERIOD.search(question))
     # "What is the typical caseload range?" is answered by both ends: "50–90", not "50".
     asks_range = kind in ("count", "number", "percent", "money") and bool(_ASKS_RANGE.search(question))
@@ -2246,6 +2252,8 @@ def extract_answer(
                 focus_bonus += PUBLICATION_BONUS
             if asks_source and _REFERENCE.search(sentence):
                 focus_bonus += SOURCE_BONUS
+            if asks_deadline and _BY_DATE.search(sentence, max(0, value[0] - 30), value[0]):
+                focus_bonus += DEADLINE_BONUS
             semantic = sentence_similarity(hit.chunk.id, quote_s, e) if sentence_similarity else 0.0
             score = (SENTENCE_WEIGHT * sentence_cov + CONTEXT_WEIGHT * context_cov + PASSAGE_WEIGHT * passage_cov
                      + focus_bonus + rating_bonus

@@ -1754,3 +1754,13 @@ def test_a_dates_own_year_is_not_a_question_word_beside_it():
     # The year a question names still picks between dates of different years.
     assert _answer_from("The review was published in May 2018; a follow-up review was published in May 2019.",
                         "When in 2019 was the review published?") == "May 2019"
+
+
+def test_by_what_date_is_answered_by_a_deadline():
+    # The sentence with the deadline shares few of the question's words; the one before shares
+    # more. "by" before a date is what a "By what date ...?" question asks for.
+    question = "By what date did the inspectorate expect to have inspected every youth offending team?"
+    for text in ("The inspectorate inspected youth offending teams in Kent in May 2017. We will have seen all of them by June 2020.",
+                 "The inspectorate published its youth offending team inspection plan in May 2017. "
+                 "We will have been to every one by June 2020."):
+        assert _answer_from(text, question) == "June 2020"
