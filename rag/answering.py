@@ -21,7 +21,7 @@ from rag.charts import reading_of
 from rag.chunking import Chunk, glossary
 from rag.lexical import BM25, STOPWORDS, tokenize
 from rag.retrieval import Hit
-from rag.tables import Table, column_fit, column_keys, read_table_line
+from rag.tables import Table, closing_tables, column_fit, column_keys, read_table_line, table_of_lines
 
 _NUMBER_WORDS = (
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -138,7 +138,9 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     ("date", re.compile(r"\bby when\b|^\s*(when(?![^?]*,\s*(?:(?:up to|roughly|about|around|approximately|exactly)\s+)?"
                         r"(?:how|what|which|who|where|in what)\b)|since when|until when|from when|what date"
                         r"|on what date|which period|what period)\b"
-                        r"|\b(which|what) (months?|years?|dates?|days?)\b", re.I)),
+                        r"|\b(which|what) (months?|years?|dates?|days?)\b"
+                        # ... also after a clause that names the source: "According to the table, when was ...?"
+                        r"|,\s*when\s+(?:was|were|did|does|do|is|are|will|would|had|has|have)\b", re.I)),
     ("name", re.compile(r"^\s*(who|whom|where|which|what (organisation|company|body|panel|scale|review|prison|name))\b"
                         r"|\bwhich (individual|person|organisation|company|body|panel|review|prison|scale|division|"
                         r"owner|researchers?|counties|areas?|regions?)\b", re.I)),
@@ -2046,10 +2048,12 @@ def extract_answer(
         # A key-facts line is read under its page's heading, as it was indexed.
         header = f"{headers.get(hit.chunk.doc, '')}\n{hit.chunk.context}"
         header_tokens = token_set(header)
-        said = token_set(text) | header_tokens
+        # A passage inside a table is said under the caption and headings it is indexed with.
+        table_tokens = token_set(hit.chunk.table)
+        said = token_set(text) | header_tokens | table_tokens
         if any(not (terms & said) for terms in quoted) or not rating_words <= said:
             continue
-        passage_cov = _coverage(terms, weights, _with_spelt_out(token_set(text), acronyms), header_tokens)
+        passage_cov = _coverage(terms, weights, _with_spelt_out(token_set(text) | table_tokens, acronyms), header_tokens)
         # A question about another year than the report's, that the passage never names,
         # is not answered by it (2017 figures are no answer to a question about 2025).
         year_penalty = 0.0
@@ -2078,6 +2082,9 @@ def extract_answer(
         lead_text = prev_text = ""
         # The table being read, if any: its caption and headings (maybe in the passage before).
         table = _table_of(hit.chunk, acronyms)
+        # Rows printed above their caption are read by it ("West Mercia November 2017" is the date
+        # of a 'Quality and Impact' inspection report, which the caption after the table says).
+        closed = closing_tables(text, lambda line: _with_spelt_out(token_set(line), acronyms), table)
         lead_tokens: frozenset[str] = frozenset()
         speaker: int | None = None  # where the last "X said:" of the passage starts
         for s, e in split_sentences(text):
@@ -2091,7 +2098,10 @@ def extract_answer(
                 # A chart's "43%" is read by its bar's label, not by the bar above it.
                 sent_tokens = sent_tokens | _with_spelt_out(token_set(reading), acronyms)
                 before, before_text = frozenset(), reading
-            table, row, cells = read_table_line(table, sentence, sent_tokens)
+            if closing := next((t for a, b, t in closed if a <= s < b), None):
+                table, row, cells = closing, True, []
+            else:
+                table, row, cells = read_table_line(table, sentence, sent_tokens)
             row_heading = table.tokens if row else frozenset()  # a row means nothing without them
             # "For NPS cases, ...?" asks for the NPS column of "... 56% 44% 80%".
             columns = (column_keys(table.headings, [sentence[a:b] for a, b in cells], table.caption, sentence[:cells[0][0]])
@@ -2313,10 +2323,7 @@ _NOT_NAMED = frozenset(tokenize(f"{_MONTH.replace('|', ' ')} Outstanding Good Re
 
 def _table_of(chunk: Chunk, acronyms: dict[str, frozenset[str]]) -> Table:
     """The table a passage opens inside of, from the caption and headings it was indexed with."""
-    table = Table()
-    for line in chunk.table.split("\n") if chunk.table else []:
-        table, _, _ = read_table_line(table, line, _with_spelt_out(token_set(line), acronyms))
-    return table
+    return table_of_lines(chunk.table, lambda line: _with_spelt_out(token_set(line), acronyms))
 
 
 def named_words(question: str, common_words: frozenset[str]) -> frozenset[str]:

@@ -17,7 +17,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from rag.cleaning import CleanText
 from rag.corpus import Document
 from rag.footnotes import footnotes, notes_in
-from rag.tables import open_tables
+from rag.tables import is_caption, open_tables
 
 # Paragraphs first, then sentences, then clauses, then words.
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ": ", ", ", " ", ""]
@@ -268,7 +268,9 @@ def fitted_table(table: str, room: int, count_tokens: Callable[[str], int]) -> s
     """A table's caption and headings, as many of its last headings as fit (they head the columns)."""
     lines = table.split("\n") if table else []
     while len(lines) > 1 and count_tokens("\n".join(lines)) + 1 > room:
-        lines = [lines[0], *lines[2:]]  # the caption stays; the first headings go
+        # The caption stays (first, or last below its rows); the first headings go.
+        drop = next(n for n, line in enumerate(lines) if not is_caption(line))
+        lines = lines[:drop] + lines[drop + 1:]
     return "\n".join(lines) if lines and count_tokens("\n".join(lines)) + 1 <= room else ""
 
 

@@ -14,11 +14,17 @@ headings are matched to a row's trailing figures from the right, and each column
 is told apart by the word its heading does not share with the others ("NPS" of
 "NPS cases"). Headings set on one line ("... assurance metrics Rating Target")
 give their last capitalised words, one a column.
+
+Some tables are printed above their caption instead ("Figure 10: HMI Probation 'Quality
+and Impact' inspections" closes a list of areas and report dates). Their rows are read
+by the caption that follows them and by the headings that open them (see `closing_tables`).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -36,6 +42,8 @@ _TABLE_NOTE = re.compile(r"(?i)^\s*(?:sources?|notes?)\b|^\s*\d{1,3}\s+\S")  # "
 _HEADING_WORDS = 15  # a heading line is short and ends without a full stop
 _WORD = re.compile(r"\S+")
 _FIGURE_WORD = re.compile(r"\S*\d\S*")
+_MIN_CLOSED_ROWS = 4  # fewer short lines before a caption are a chart's labels or a heading
+_CLOSED_HEADINGS = 2
 
 
 @dataclass(frozen=True)
@@ -46,11 +54,15 @@ class Table:
     tokens: frozenset[str] = frozenset()
     headings: tuple[str, ...] = field(default=())
     caption: str = ""
+    closing: bool = False  # the caption follows the rows: every line up to it is a row it heads
 
     @property
     def lines(self) -> str:
-        """The caption and headings, one a line: what a passage continuing the table lacks."""
-        return "\n".join((self.caption, *self.headings)) if self.caption else ""
+        """The caption and headings, one a line, in the order they are printed: what a passage
+        continuing the table lacks (a closing caption comes last, which is how it is read back)."""
+        if not self.caption:
+            return ""
+        return "\n".join((*self.headings, self.caption) if self.closing else (self.caption, *self.headings))
 
 
 @lru_cache(maxsize=20_000)
@@ -75,6 +87,57 @@ def read_table_line(table: Table, line: str, tokens: frozenset[str]) -> tuple[Ta
     return Table(), False, []  # prose again
 
 
+def table_of_lines(lines: str, tokens_of: Callable[[str], frozenset[str]]) -> Table:
+    """The table a passage opens inside of, from the caption and headings it was indexed with
+    (`Table.lines`): a caption first opens a table, a caption last closes one."""
+    found = [line for line in lines.split("\n") if line]
+    if len(found) > 1 and is_caption(found[-1]) and not is_caption(found[0]):
+        return Table(frozenset().union(*map(tokens_of, found)), tuple(found[:-1]), found[-1], closing=True)
+    table = Table()
+    for line in found:
+        table, _, _ = read_table_line(table, line, tokens_of(line))
+    return table
+
+
+def _says_something(caption: str) -> bool:
+    """"Figure 10: HMI Probation ..." names its table; a bare "Figure 27:" does not."""
+    return len(re.findall(r"[A-Za-z]{2,}", _CAPTION.sub("", caption, count=1))) >= 2
+
+
+def closing_tables(text: str, tokens_of: Callable[[str], frozenset[str]] = lambda s: frozenset(tokenize(s)),
+                   opening: Table | None = None) -> list[tuple[int, int, Table]]:
+    """The runs of table lines (at least `_MIN_CLOSED_ROWS`) that a caption closes, as (start,
+    end, table) spans of `text`: the caption comes right after the run and is followed by prose,
+    not by rows of its own, and no caption opens the run. The run's first lines without a figure
+    (at most two) head its columns ("PCC area inspected Date of inspection report").
+    A text that opens inside such a table (`opening`, closing) reads its first run by it."""
+    lines = [(m.start(), m.end(), m.group(0).strip()) for m in re.finditer(r"[^\n]+", text)]
+    lines = [line for line in lines if line[2]]
+    found: list[tuple[int, int, Table]] = []
+    run: list[tuple[int, int, str]] = []
+    opened = False  # the run follows a caption, whose table it continues
+    for i, (start, end, line) in enumerate(lines):
+        if is_caption(line):
+            after = lines[i + 1][2] if i + 1 < len(lines) else ""
+            if (len(run) >= _MIN_CLOSED_ROWS and not opened and _says_something(line)
+                    and not (after and continues_table(after))):
+                headings = list(itertools.takewhile(lambda h: not _FIGURE_WORD.search(h),
+                                                    [r[2] for r in run[:_CLOSED_HEADINGS]]))
+                tokens = frozenset().union(tokens_of(line), *map(tokens_of, headings))
+                found.append((run[0][0], run[-1][1], Table(tokens, tuple(headings), line, closing=True)))
+            run, opened = [], True
+        elif continues_table(line):
+            run.append((start, end, line))
+        else:
+            run, opened = [], False
+    if opening is not None and opening.closing and lines and not (found and found[0][0] == lines[0][0]):
+        first = next((n for n, line in enumerate(lines) if is_caption(line[2]) or not continues_table(line[2])),
+                     len(lines))
+        if first:
+            found.insert(0, (lines[0][0], lines[first - 1][1], opening))
+    return found
+
+
 def continues_table(line: str) -> bool:
     """A passage opening with this line may be inside a table: a row or a heading."""
     return is_heading(line) or is_table_row(line) or bool(row_cells(line))
@@ -85,6 +148,7 @@ def open_tables(text: str, starts: list[int]) -> list[str]:
     passage starting there continues one ("" otherwise): a chunk that begins inside a long
     table is indexed and read under them."""
     lines = [(m.start(), m.group(0).strip()) for m in re.finditer(r"[^\n]+", text)]
+    closed = closing_tables(text)
     found: dict[int, str] = {}
     table, i = Table(), 0
     for start in sorted(set(starts)):
@@ -93,7 +157,10 @@ def open_tables(text: str, starts: list[int]) -> list[str]:
                 table, _, _ = read_table_line(table, line, frozenset(tokenize(line)))
             i += 1
         first = lines[i][1] if i < len(lines) else ""
-        found[start] = table.lines if first and continues_table(first) else ""
+        opened = table.lines if first and continues_table(first) else ""
+        # A passage that begins inside a table whose caption follows it is read by that caption.
+        closing = next((t.lines for s, e, t in closed if s < start < e), "") if not opened else ""
+        found[start] = opened or closing
     return [found[s] for s in starts]
 
 

@@ -62,6 +62,9 @@ from rag.retrieval import Hit, read_also, with_latest
         ("When inspectors looked at hostels in July 2017, how many beds were needed?", "count"),
         ("When inspectors visited in late 2016, up to how many cases did managers oversee?", "count"),
         ("When, according to the report, did the inspections start?", "date"),
+        # ... while one that names the source before "when" still asks for a date.
+        ("According to the table of inspections in the 2017 report, when was the report on West Mercia published?",
+         "date"),
         # What is paid is money; a panel that grants accreditation is still a name.
         ("How much does the Ministry of Justice pay the firms that manage NPS facilities?", "money"),
         ("Which panel grants accreditation to programmes?", "name"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.tables import column_fit, column_keys, is_caption, open_tables, row_cells
+from rag.tables import closing_tables, column_fit, column_keys, is_caption, open_tables, row_cells
 
 FIGURE_37 = """As shown below, the picture is disappointing overall.
 
@@ -129,3 +129,51 @@ def test_a_table_whose_columns_say_different_things_is_read_by_the_column_asked_
                                "the last year of the probation trusts?") == "429"
     assert _answer_from(table, "What were serious further offence reviews as a share of caseload in 2011/2012?") == "0.19%"
 
+
+
+FIGURE_10 = ("We will have inspected all CRCs by April 2019.\n\n"
+             "NPS division CRC owner Contract package area\n\nPCC area inspected Date of inspection report\n\n"
+             "Midlands\n\nStaffordshire January 2017\n\nEOS Works Ltd Warwickshire and West Mercia\n\n"
+             "West Mercia November 2017\n\nWales Working Links Wales Gwent April 2017\n\n"
+             "Figure 10: HMI Probation ‘Quality and Impact’ inspections, March 2016 – December 2017\n\n"
+             "Government has recently set out its expectations of probation services, which are many.")
+
+
+def test_a_caption_printed_below_its_rows_closes_their_table():
+    run, caption = FIGURE_10.index("NPS division"), FIGURE_10.index("Figure 10")
+    [(start, end, table)] = closing_tables(FIGURE_10)
+    assert (start, FIGURE_10[end:end + 3]) == (run, "\n\nF")
+    # The run's first lines without a figure head its columns.
+    assert table.headings == ("NPS division CRC owner Contract package area", "PCC area inspected Date of inspection report")
+    assert table.closing and {"qualiti", "impact", "date", "report"} <= table.tokens
+    # A passage that begins among the rows is indexed with the headings and, last, the caption.
+    row = FIGURE_10.index("West Mercia November")
+    assert open_tables(FIGURE_10, [row, caption]) == [
+        "NPS division CRC owner Contract package area\nPCC area inspected Date of inspection report\n"
+        "Figure 10: HMI Probation ‘Quality and Impact’ inspections, March 2016 – December 2017", ""]
+    # A bare "Figure 27:" names nothing, and a caption followed by rows of its own opens their table.
+    assert closing_tables(FIGURE_10.replace(FIGURE_10[caption:FIGURE_10.index("\n", caption)], "Figure 27:")) == []
+    assert closing_tables(FIGURE_10.replace("Government has", "Kent October 2016\n\nGovernment has")) == []
+
+
+def test_a_row_above_its_caption_is_read_by_it():
+    from rag.answering import extract_answer
+    from rag.lexical import BM25
+    from rag.retrieval import Hit
+    from rag.store import Chunk
+
+    # The report's reference list dates the same report by its year only.
+    note = ("In some CRCs (for example in West Mercia), rigorous audits made it hard for staff to improve. "
+            "HM Inspectorate of Probation (2017) Quality and Impact inspection: The effectiveness of probation work "
+            "in West Mercia.")
+    row = FIGURE_10.index("Staffordshire")
+    rows = FIGURE_10[row:FIGURE_10.index("Figure 10")].strip()
+    hits = [Hit(Chunk(0, "d.txt", 0, len(note), 0, len(note), note), 1.0, 1),
+            Hit(Chunk(1, "d.txt", 0, len(rows), 0, len(rows), rows, table=open_tables(FIGURE_10, [row])[0]), 0.9, 2)]
+    bm25 = BM25.build([note, rows, "Probation services in England."])
+    question = "When was the West Mercia Quality and Impact inspection report published?"
+    assert extract_answer(question, hits, bm25, {}, 0.0).answer == "November 2017"
+    # A label the question quotes is said by the caption the rows are read by.
+    question = "According to the table of 'Quality and Impact' inspections, when was the report on West Mercia published?"
+    alone = [Hit(hits[1].chunk, 1.0, 1)]
+    assert extract_answer(question, alone, bm25, {}, 0.0).answer == "November 2017"
