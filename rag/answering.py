@@ -248,7 +248,8 @@ _GIVEN_FIGURE = re.compile(r"\d[\d,.]*\s?(?:%|per\s?cent\b)|£\s?\d[\d,.]*\w*")
 _QUESTION_WORD = re.compile(r"(?i)\b(?:what|which|who|whom|whose|when|where|how|why)\b")
 # The thing a keyword search asks for comes first: "act setting out hm chief inspector's duties" asks for an Act.
 _KEYWORD_POST = re.compile(r"(?i)^\s*(?:(?:the|hm|current|latest|former)\s+)*(?P<post>chief inspector|inspector of|director|minister|secretary of state|chief executive"
-                           r"|chair(?:man|woman|person)?|ombudsman|spokes(?:man|woman|person))\b")
+                           r"|chair(?:man|woman|person)?|ombudsman|spokes(?:man|woman|person)"
+                           r"|(?:press|media)\s+(?:contacts?|officers?|enquiries))\b")
 _KEYWORD_CUES: list[tuple[str, re.Pattern]] = [
     ("percent", re.compile(r"(?i)\b(?:rates?|share|proportion|percentage|per cent|percent)\b|%")),
     ("name", _KEYWORD_POST),

@@ -38,6 +38,9 @@ _THESAURUS = (
     _entry(r"\bwatchdog\b", "Inspectorate"),
     _entry(r"\bjails?\b", "prison", "prisons"),
     _entry(r"\b(?:pandemic|coronavirus|lockdowns?)\b", "Covid"),
+    # "Who is the press contact?", "Who do journalists call?": press releases end "For media enquiries, please contact ...".
+    _entry(r"\bpress(?=\s+(?:contacts?|office|officers?|team|desk|enquiries|inquiries|queries)\b)"
+           r"|\b(?:journalists?|reporters?)\b", "media"),
 )
 
 
