@@ -149,8 +149,10 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
                         r"|policy|act|law|survey|standard|system|strategy)\b"
                         r"(?![\w\s-]{0,25}?\b(?:rates?|shares?|proportion|percentage|numbers?|figures?|totals?|costs?)\b)", re.I)),
     ("count", re.compile(r"\b(how many|number of|how much|total|count|head\s?count|caseload|average)\b", re.I)),
-    # Anywhere else, "who" or "which" may only qualify the subject ("young people who ...").
-    ("name", re.compile(r"\b(which|whose|who|name of|named)\b", re.I)),
+    # Anywhere else, "who" or "which" may only qualify the subject ("young people who ..."),
+    # unless it is the question's first question word ("What was ... in Suffolk CRC, which had
+    # aimed for caseloads of 55 to 70?" asks "what", not "which").
+    ("name", re.compile(r"^(?:(?!\b(?:what|when|where|how|why)\b).)*?\b(which|whose|who|name of|named)\b", re.I)),
 ]
 
 # Words that frame the question rather than name its subject, as the tokenizer stems them

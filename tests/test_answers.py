@@ -71,6 +71,9 @@ from rag.retrieval import Hit, read_also, with_latest
         # "who" and "shared" inside the question do not change what it asks for.
         ("How many young people who had worked with a YOT did inspectors meet?", "count"),
         ("Which body managed the premises that the CRC shared with the NPS?", "name"),
+        # A "which" clause after the question's own "what" only says more about its subject.
+        ("What was the most cases held by staff in Suffolk CRC, which had aimed for caseloads of 55 to 70?", "number"),
+        ("In 2019, which company owned London CRC?", "name"),
         # Nor does a clause before "how many" that sets the scene.
         ("Of its 22 offices, how many did London CRC share with the NPS?", "count"),
         ("According to the 2017 report, how many CRCs were funded?", "count"),
