@@ -269,7 +269,7 @@ def fitted_table(table: str, room: int, count_tokens: Callable[[str], int]) -> s
     lines = table.split("\n") if table else []
     while len(lines) > 1 and count_tokens("\n".join(lines)) + 1 > room:
         # The caption stays (first, or last below its rows); the first headings go.
-        drop = next(n for n, line in enumerate(lines) if not is_caption(line))
+        drop = next((n for n, line in enumerate(lines) if not is_caption(line)), len(lines) - 1)
         lines = lines[:drop] + lines[drop + 1:]
     return "\n".join(lines) if lines and count_tokens("\n".join(lines)) + 1 <= room else ""
 

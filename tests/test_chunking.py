@@ -149,3 +149,16 @@ def test_the_prose_before_a_table_is_embedded_apart_from_it_too():
     listed = Chunk(0, "d.txt", 0, 0, 0, 0, f"The cases broke down as follows:\n\n{table}")
     assert prose_text("Annual report 2017", listed) is None
     assert prose_text("Annual report 2017", Chunk(0, "d.txt", 0, 0, 0, 0, prose)) is None
+
+
+def test_a_tables_context_that_does_not_fit_loses_its_first_headings_but_keeps_its_caption():
+    from rag.chunking import fitted_table
+
+    def words(text: str) -> int:
+        return len(text.split())
+
+    assert fitted_table("Figure 8\nCRC service level measure\nRating Target", 6, words) == "Figure 8\nRating Target"
+    # A caption printed below its rows comes last, and still stays.
+    closing = "NPS division CRC owner\nDate of inspection report\nFigure 10: HMI Probation inspections"
+    assert fitted_table(closing, 10, words) == "Date of inspection report\nFigure 10: HMI Probation inspections"
+    assert fitted_table(closing, 3, words) == ""
