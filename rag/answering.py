@@ -135,8 +135,9 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
                          r"|\bhow much\b.*\b(?:pay|pays|paid|paying|payments?|fees?|prices?|grants?|charged?)\b",
                          re.I)),
     # "When inspectors looked at hostels, how many beds ...?": a clause that sets the scene is no date question.
-    ("date", re.compile(r"\bby when\b|^\s*(when(?![^?]*,\s*(?:(?:up to|roughly|about|around|approximately|exactly)\s+)?"
-                        r"(?:how|what|which|who|where|in what)\b)|since when|until when|from when|what date"
+    # "... - since when, per the 2017 report?": a scene set, then a date asked for.
+    ("date", re.compile(r"\b(?:by|since|until|from)\s+when\b|^\s*(when(?![^?]*,\s*(?:(?:up to|roughly|about|around|approximately|exactly)\s+)?"
+                        r"(?:how|what|which|who|where|in what)\b)|what date"
                         r"|on what date|which period|what period)\b"
                         r"|\b(which|what) (months?|years?|dates?|days?)\b"
                         # ... also after a clause that names the source: "According to the table, when was ...?"
@@ -676,7 +677,8 @@ def _looks_like_person(name: str, common_words: frozenset[str] = frozenset()) ->
 
 _NOT_A_FIGURE = re.compile(
     r"(?<!\S)\S*?(?:https?:|www\.|[A-Za-z]/|/[A-Za-z])\S*"  # a URL or path fragment (from its first character)
-    r"|\b[A-Za-z]+[-‐]?\d+[A-Za-z]*\b"  # Covid-19, SL001, SCH9, M25
+    # Covid-19, SL001, SCH9, M25; not "c140,000" (circa 140,000)
+    r"|\b(?!c(?:\d{1,3},\d{3}|\d{3,}))[A-Za-z]+[-‐]?\d+[A-Za-z]*\b"
     r"|\b0\d{2,}(?:\s\d{3,})+|\b0\d{3,}"  # a telephone number: "07523 805224", "020 3334 0357"
     # A day of a month, with or without its year: "today (03 December)", "December 3", "03/12/2020".
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s(?=(?-i:{_MONTH})\b(?!\s\d{{4}}))|\b(?-i:{_MONTH})\s\d{{1,2}}(?:st|nd|rd|th)?\b"

@@ -105,6 +105,8 @@ from rag.retrieval import Hit, read_also, with_latest
         ("By when was all offender management due to move to the National Probation Service?", "date"),
         ("Between which months did fieldwork for the 2025 inspection take place?", "date"),
         ("In which years were the inspections carried out?", "date"),
+        # ... and so does "since when" after a topic, as "by when" anywhere does.
+        ("NPS divisions lacked workforce data because of IT problems - since when, per the 2017 report?", "date"),
         # A length asked for is a duration, however the question words it.
         ("What was the typical length of the contracts some centres were on?", "duration"),
         ("What is the maximum duration of a RAR?", "duration"),
@@ -131,6 +133,9 @@ def test_candidates_are_typed_and_do_not_overlap():
 def test_digits_inside_web_addresses_and_names_are_not_figures():
     s = "Interrupted by Covid-19, see www.gov.uk/uploads/sites/5/2014/03/review.pdf and SCH9 SL001; 429 cases."
     assert [c[2] for c in candidates(s, "count")] == ["429"]
+    # ... but "c140,000" is circa 140,000: a figure, not a code.
+    s2 = "The NPS advises the court on each individual (c140,000 cases each year) and in SQS1 reviews."
+    assert [c[2] for c in candidates(s2, "count")] == ["140,000"]
 
 
 def test_one_with_no_noun_after_it_is_a_pronoun_not_a_count():
