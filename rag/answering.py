@@ -21,6 +21,7 @@ from rag.charts import reading_of
 from rag.chunking import Chunk, glossary
 from rag.lexical import BM25, STOPWORDS, tokenize
 from rag.retrieval import Hit
+from rag.synonyms import in_reports_words
 from rag.tables import Table, closing_tables, column_fit, column_keys, read_table_line, table_of_lines
 
 _NUMBER_WORDS = (
@@ -2309,6 +2310,11 @@ def extract_answer(
         rated = f"{near_text} {_list_items_after(best_text, e) if sentence.rstrip().endswith(':') else ''}"
         unrated_body = not bodies & (token_set(rated) | best_header)
     whole_scope = place and bool(_ENGLAND_AND_WALES.fullmatch(vtext))
+    # "Who was chief executive of MTC?" is not answered by "Chief Inspector of Probation Justin
+    # Russell": the person must be named with the post asked about (or under a heading naming it),
+    # in the reports' words: a "press contact" is named "For media enquiries".
+    other_post = post_holder and not set(tokenize(in_reports_words(asked_post(question) or ""))) <= (
+        _with_spelt_out(token_set(near_text), acronyms) | best_header)
     # "How many beds are there in women-only approved premises?" is not answered by "almost 2,300
     # beds" either: a group the question confines itself to must be named by the answer's
     # sentence, the one before it or the passage's headings, not only somewhere in the passage.
@@ -2316,7 +2322,7 @@ def extract_answer(
                                                or group_missing(question_tokens, token_set(near_text) | best_header))
     if (outside_place or calendar_year or unrelated_count or whole_scope or unrated_body or other_people
             or names_other_period(question, sentence)
-            or (post_holder and not _looks_like_person(vtext, common_words))
+            or (post_holder and not _looks_like_person(vtext, common_words)) or other_post
             or _dated_otherwise(sentence, asked_years, said_when)):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))

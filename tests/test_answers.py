@@ -412,6 +412,8 @@ def test_a_post_is_held_by_a_person_named_after_it_and_never_by_a_body_or_place(
     common = frozenset({"probation", "services", "board", "women"})
     said = "Chief Inspector of Probation Justin Russell said: London CRC continues to improve."
     assert _answer_from(said, "Who was the chief inspector when London CRC was inspected?", common) == "Justin Russell"
+    # ... and by no one named with another post: a chief inspector is no chief executive.
+    assert _answer_from(said, "Who was chief executive of MTC, the owner of London CRC?", common) is None
     contact = "For media enquiries, please contact Head of Communications Catherine Chan on 07889 405930."
     assert _answer_from(contact, "Who is the media contact for the report?", common) == "Catherine Chan"
     board = "The Director of the NPS is the HMPPS Board lead on women, responsible for community interventions."
