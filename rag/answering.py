@@ -76,7 +76,7 @@ PATTERNS: dict[str, re.Pattern] = {
     # Proper names: runs of capitalised words (McCann, ARCC, EOS Works Ltd), allowing
     # "of", "and", "for", "the" inside ("Prison and Probation Ombudsman").
     "name": re.compile(
-        rf"\b{_NAME_WORD}(?:,?\s(?:(?:of|and|for|the|on)\s(?:the\s)?)?{_NAME_WORD})*\b"
+        rf"\b{_NAME_WORD}(?:,?\s(?:(?:of|and|for|the|on|&)\s(?:the\s)?)?{_NAME_WORD})*\b"
     ),
 }
 
@@ -427,7 +427,7 @@ def _years_in(text: str) -> frozenset[int]:
 
 _ITEM_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
 _HONORIFICS = {"Dame", "Sir", "Mr", "Mrs", "Ms", "Dr", "Lord", "Lady", "HM"}
-_CONNECTORS = {"of", "and", "for", "the", "on"}
+_CONNECTORS = {"of", "and", "for", "the", "on", "&"}
 _ORG_WORDS = {"Service", "Services", "Company", "Companies", "Inspectorate", "Ministry", "Office", "Board", "Trust",
               "Partnership", "Ltd", "Limited", "Group", "Panel", "Review", "Scale", "Council", "Team", "Teams", "CRC",
               "NPS", "HMPPS", "Division", "Justice", "Works", "Futures", "Links", "Unit", "Units", "Act", "Agency",
@@ -1521,6 +1521,8 @@ SOURCE_BONUS = 0.3
 _REFERENCE = re.compile(r"^\s*(?:\d{1,3}\s+)?Source:|\(\d{4}\)|^\s*(?:\d{1,3}\s+)?[A-Z][\w’'-]*(?:\s[A-Z&][\w’'-]*)*\s\(\d{4}\)")
 
 
+_PERIODICALS = frozenset({"journal", "journals", "periodical", "magazine", "newspaper"})
+_AFTER_TITLE = re.compile(r"[’'”\"],?\s*$")
 _IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women", "staff", "personnel"})
 _PART_OF = re.compile(rf"^\s*(?:out\s+)?of\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:\d[\d,]*|{_NUMBER_WORDS})\s+", re.I)
 _NUMBER_OF = re.compile(r"^\s*(?:(?:total|average)\s+)?number\s+of\s+", re.I)
@@ -1859,6 +1861,10 @@ def _value_score(
             echoes = sum(w in question_words and w.rstrip("s") not in type_nouns
                          for w in (content[:-1] if kind_named and len(content) > 1 else content))
             score -= 1.5 * echoes / len(content)
+        if type_nouns & _PERIODICALS and _AFTER_TITLE.search(sentence, 0, value[0]):
+            # "In which journal was the study published?" -> "‘Investigating ...’, Crime & Delinquency,
+            # vol. 61": a reference names the journal right after the article's quoted title.
+            score += 1.5
         if _NAME_GOES_ON.match(sentence, value[1]):
             score -= FRAGMENT_PENALTY  # "HM Prison" of "HM Prison and Probation Service"
         if _tail_of_name(sentence, value[0]) and not (person and _looks_like_person(value[2], common_words)):

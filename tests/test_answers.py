@@ -305,6 +305,15 @@ def test_a_name_does_not_run_on_into_a_date():
     assert "Youth Justice Board" in names and not any("January" in n for n in names)
 
 
+def test_an_ampersand_joins_one_name_and_a_journal_follows_its_articles_title():
+    places = "We have not yet inspected 3 of the 21 CRCs: Devon & Cornwall; Essex; and Hampshire & the Isle of Wight."
+    assert [c[2] for c in candidates(places, "name", set())] == ["Devon & Cornwall", "Essex", "Hampshire & the Isle of Wight"]
+    reference = ("(Jolliffe, D. and Hedderman, C. (2015) ‘Investigating the Impact of Custody on Reoffending Using "
+                 "Propensity Score Matching’, Crime & Delinquency, vol. 61, Sage).")
+    question = "In which journal was the Jolliffe and Hedderman study on custody and reoffending published?"
+    assert _answer_from(reference, question) == "Crime & Delinquency"
+
+
 def test_a_passage_that_never_names_the_thing_counted_gives_no_count():
     text = "262,347 offenders were supervised on 30 June 2017, most of them in the community."
     assert _answer_from(text, "How many women were under probation supervision on 30 June 2017?") is None
