@@ -192,7 +192,10 @@ _CHANGE_QUESTION = re.compile(rf"\bby how much\b|\bhow much did\b|\b(?:{_CHANGE_
 # "three or more officers", "more than 55 cases": a threshold, not a change asked about.
 _COMPARATIVE = re.compile(r"(?i)\b(?:or|no|any)\s+(?:more|less|fewer)\b|\b(?:more|less|fewer|higher|lower)\s+than\b")
 # "What share ... in 2016, down from 17% in 2006?" gives where a change started and asks where it ended.
-_FROM_GIVEN = re.compile(rf"(?i)\b(?:{_CHANGE_WORDS})\s+from\s+(?:[^,;?]*?\d[^,;?]*)")
+_FROM_GIVEN = re.compile(rf"(?i)\b(?:{_CHANGE_WORDS})\s+from\s+(?:[^,;?]*?\d[^,;?]*)"
+                         # "Despite the rise in charges, what proportion ... were charged?" grants the change.
+                         r"|\b(?:despite|after|following|given|amid|with)\s+(?:the|a|an|this|that|its|their)\s+"
+                         rf"(?:\w+\s+)?(?:{_CHANGE_WORDS})\b")
 # Only verbs: "up to 50 cases" or "more to do" asks for no level reached.
 _LEVEL_REACHED = (r"|\b(?:ris(?:e|es|en|ing)|rose|increas\w*|fall\w*|fell|drop\w*|reduc\w*|decreas\w*|declin\w*|grow\w*|grew"
                   r"|climb\w*)\s+to\b|\breach\w*"
@@ -252,6 +255,7 @@ _GIVEN_FIGURE = re.compile(r"\d[\d,.]*\s?(?:%|per\s?cent\b)|£\s?\d[\d,.]*\w*")
 _QUESTION_WORD = re.compile(r"(?i)\b(?:what|which|who|whom|whose|when|where|how|why)\b")
 # The thing a keyword search asks for comes first: "act setting out hm chief inspector's duties" asks for an Act.
 _KEYWORD_POST = re.compile(r"(?i)^\s*(?:(?:the|hm|current|latest|former)\s+)*(?P<post>chief inspector|inspector of|director|minister|secretary of state|chief executive"
+                           r"|head of [a-z]+|(?:communications|press|media) (?:manager|officer|lead)"
                            r"|chair(?:man|woman|person)?|ombudsman|spokes(?:man|woman|person)"
                            r"|(?:press|media)\s+(?:contacts?|officers?|enquiries))\b")
 _KEYWORD_CUES: list[tuple[str, re.Pattern]] = [
@@ -2329,7 +2333,9 @@ def extract_answer(
     if (outside_place or calendar_year or unrelated_count or whole_scope or unrated_body or other_people
             or names_other_period(question, sentence)
             or (post_holder and not _looks_like_person(vtext, common_words)) or other_post
-            or _dated_otherwise(sentence, asked_years, said_when)):
+            # The year of the report a question names is not the year it asks about: "According
+            # to the December 2020 release, how many ... in June 2019?"
+            or _dated_otherwise(sentence, years_in(_SOURCE_NAMED.sub(" ", question)), said_when)):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))
 

@@ -425,6 +425,8 @@ def test_a_post_is_held_by_a_person_named_after_it_and_never_by_a_body_or_place(
     assert _answer_from(said, "Who was chief executive of MTC, the owner of London CRC?", common) is None
     contact = "For media enquiries, please contact Head of Communications Catherine Chan on 07889 405930."
     assert _answer_from(contact, "Who is the media contact for the report?", common) == "Catherine Chan"
+    # ... also searched for by the post alone.
+    assert _answer_from(contact, "head of communications for the london crc release", common) == "Catherine Chan"
     board = "The Director of the NPS is the HMPPS Board lead on women, responsible for community interventions."
     assert _answer_from(board, "Who was the Director of the National Probation Service?", common) is None
     place = "There are 21 Community Rehabilitation Companies across England and Wales responsible for supervision."
@@ -1045,6 +1047,9 @@ def test_this_year_in_a_report_is_the_reports_year():
     assert answer("How many people were under probation supervision in June 2019?") is None
     assert answer("How many people were under probation supervision in June 2020?") == "224,000"
     assert answer("How many people were under probation supervision?") == "224,000"
+    # The year of the report a question cites is not the year it asks about.
+    assert answer("According to the December 2020 annual report release, how many people were under "
+                  "probation supervision in June 2019?") is None
 
 
 def test_a_name_may_run_an_acronym_and_a_word_together():
@@ -1544,6 +1549,14 @@ def test_a_level_asked_after_a_given_start_is_no_change_and_a_joined_phrase_keep
     assert _answer_from(text, question) == "7%"
     # "down from 17%" says where the change started: the level asked for is no change, so no change penalty.
     assert _confidence(text, question) == pytest.approx(_confidence(text, question.replace("down from", "against")), abs=0.05)
+
+
+def test_a_change_the_question_grants_is_not_what_it_asks_for():
+    text = ("Since 2014, the number of individuals under supervision charged with a serious further offence has "
+            "risen by 20%, from 429 to 517. This is a stable 0.2% of those under supervision.")
+    question = "Despite the rise in charges, what proportion of those under supervision were charged with one?"
+    assert _answer_from(text, question) == "0.2%"
+    assert _answer_from(text, "By what percentage did the number charged with a serious further offence rise?") == "20%"
 
 
 def test_a_named_rate_needs_a_passage_that_speaks_of_it():
