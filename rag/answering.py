@@ -74,7 +74,7 @@ PATTERNS: dict[str, re.Pattern] = {
         re.I,
     ),
     # Proper names: runs of capitalised words (McCann, ARCC, EOS Works Ltd), allowing
-    # "of", "and", "for", "the" inside ("Prison and Probation Ombudsman").
+    # "of", "and", "&", "for", "the" inside ("Prison and Probation Ombudsman", "Devon & Cornwall").
     "name": re.compile(
         rf"\b{_NAME_WORD}(?:,?\s(?:(?:of|and|for|the|on|&)\s(?:the\s)?)?{_NAME_WORD})*\b"
     ),
