@@ -2005,7 +2005,8 @@ def extract_answer(
     key_facts_asked = asks_key_facts(question)
     # "Who ..." asks for a person; "Which organisation ..." for a body.
     person = None
-    post_holder = kind == "name" and (bool(_ASKS_POST_HOLDER.search(question)) or _keyword_post(question))
+    post = asked_post(question) if kind == "name" else None  # "chief inspector" of "Who was Chief Inspector ...?"
+    post_holder = post is not None
     place = kind == "name" and bool(_ASKS_PLACE.search(question))
     if kind == "name":
         person = (bool(re.match(r"(?i)\s*(who|whom)\b", question)) or bool(re.search(r"(?i)\bwhich (individual|person)", question))
@@ -2323,7 +2324,7 @@ def extract_answer(
     # "Who was chief executive of MTC?" is not answered by "Chief Inspector of Probation Justin
     # Russell": the person must be named with the post asked about (or under a heading naming it),
     # in the reports' words: a "press contact" is named "For media enquiries".
-    other_post = post_holder and not set(tokenize(in_reports_words(asked_post(question) or ""))) <= (
+    other_post = post is not None and not set(tokenize(in_reports_words(post))) <= (
         _with_spelt_out(token_set(near_text), acronyms) | best_header)
     # "How many beds are there in women-only approved premises?" is not answered by "almost 2,300
     # beds" either: a group the question confines itself to must be named by the answer's
