@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import takewhile
 
 import numpy as np
 
@@ -212,6 +213,37 @@ def _row_breaks(text: str) -> list[tuple[int, int]]:
     return breaks
 
 
+_HEADED_MIN_CHARS = 60
+_HEADING_LINE = re.compile(r"[A-Z][A-Za-z’'&-]*(?: [A-Za-z’'&-]+){0,5}")
+
+
+def _heading_breaks(text: str) -> list[tuple[int, int]]:
+    """The line breaks after a heading set on the line above its paragraph's first line.
+
+    "Women" / "One in ten offenders " reads as a wrapped line, but the PDF would have put
+    "One" on the first line had it been one: it had room, so the break is a hard one. Run
+    together, "Women One in ten offenders" is a heading glued to a sentence. Only a short
+    line of words with a blank line above, over a paragraph of prose, is a heading; a
+    table's "Purple Futures" / "Cheshire and " has no room for its next word, and its
+    "Seetec" / "Kent, Surrey and " / "Sussex" is too short for prose: each stays one cell.
+    """
+    breaks, start, lines = [], 0, text.split("\n")
+    for k, line in enumerate(lines[:-1]):
+        nxt = lines[k + 1]
+        first = nxt.split(" ", 1)[0]
+        if (
+            (k == 0 or not lines[k - 1].strip())
+            and _HEADING_LINE.fullmatch(line)
+            and first[:1].isupper()
+            and len(line) + 1 + len(first) <= len(nxt.rstrip())
+            and len(" ".join(takewhile(str.strip, lines[k + 1:]))) >= _HEADED_MIN_CHARS
+        ):
+            end = start + len(line)
+            breaks.append((end, end + 1))
+        start += len(line) + 1
+    return breaks
+
+
 def split_paragraphs(ct: CleanText) -> list[CleanText]:
     """Paragraphs with their wrapped lines joined by single spaces.
 
@@ -221,7 +253,7 @@ def split_paragraphs(ct: CleanText) -> list[CleanText]:
     breaks = _PARAGRAPH_BREAK if wrapped else re.compile(r"\n\s*")
     spans = [(m.start(), m.end()) for m in breaks.finditer(ct.text)]
     if wrapped:
-        spans = sorted(set(spans) | set(_row_breaks(ct.text)))
+        spans = sorted(set(spans) | set(_row_breaks(ct.text)) | set(_heading_breaks(ct.text)))
     bounds = [0]
     for s, e in spans:
         if s >= bounds[-1]:  # a row's line break inside a blank line's is that one break

@@ -165,6 +165,16 @@ def test_table_rows_on_consecutive_lines_stay_apart():
     assert "under probation supervision on release." in clean(text).text
 
 
+def test_a_heading_over_its_paragraph_is_not_glued_to_the_first_sentence():
+    # "One" would have fitted on the line after "Women": the break is the heading's own.
+    text = ("in prisons.\n\nWomen\nOne in ten offenders \nsupervised by probation \nservices are women. "
+            "They \ndiffer from male offenders.\n")
+    assert "\n\nWomen\n\nOne in ten offenders supervised by probation services are women." in clean(text).text
+    # A table cell whose next word had no room ("Cheshire"), or too short for prose, stays one cell.
+    assert "Purple Futures Cheshire and Greater" in clean("x.\n\nPurple Futures\nCheshire and \nGreater\n").text
+    assert "Seetec Kent, Surrey and Sussex" in clean("x.\n\nSeetec\nKent, Surrey and \nSussex\n").text
+
+
 def test_chart_columns_and_page_numbers_stay_apart_from_labels():
     text = clean("Where practicable, CRCs offer women meetings\n\n75%\n\n79%\n\n77%\n\n"
                  "Many rely on legacy systems.\n\n91\n\nYouth Offending Services\n\n92\n\n").text
