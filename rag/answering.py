@@ -1156,7 +1156,7 @@ RANGE_END_PENALTY = 0.2
 # all CRCs by April 2019" (a sentence that shares few of the question's words).
 _ASKS_DEADLINE = re.compile(r"(?i)\bby\s+(?:when|what|which)\b")
 _BY_DATE = re.compile(r"(?i)\bby\s+(?:the\s+(?:end|start|middle|spring|summer|autumn|winter)\s+of\s+|early\s+|late\s+|mid-?\s*)?$")
-DEADLINE_BONUS = 0.2
+DEADLINE_BONUS = 0.35
 # "When did the government announce that the NPS would take over ... ?" asks when it was said:
 # in "In May 2019, the government announced that the NPS will take over ... from 2021", a date
 # inside the "that" clause dates what was announced, not the announcement.

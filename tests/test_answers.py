@@ -1799,3 +1799,11 @@ def test_by_what_date_is_answered_by_a_deadline():
                  "The inspectorate published its youth offending team inspection plan in May 2017. "
                  "We will have been to every one by June 2020."):
         assert _answer_from(text, question) == "June 2020"
+
+
+def test_by_what_date_prefers_a_deadline_to_dates_sharing_more_words():
+    # The caption names the inspectorate and its inspections; only the deadline says "by".
+    text = ("We will have inspected all CRCs by April 2019.\n\n"
+            "Figure 10: HM Inspectorate of Probation inspections, published December 2017")
+    question = "By what date did HM Inspectorate of Probation say it would have inspected all CRCs?"
+    assert _answer_from(text, question) == "April 2019"
