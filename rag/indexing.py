@@ -109,6 +109,16 @@ def _doc_info(d: Document, chunks: int) -> DocInfo:
                    d.format, list(d.pages), d.source_key)
 
 
+def _embedded_sentence(chunk: Chunk, start: int, end: int) -> str:
+    """A sentence as embedded: a key-facts line with the section and long forms it sits under.
+
+    "151 Number of YOTs" alone is little like "How many Youth Offending Teams were there?";
+    read under "Youth Offending Services / Youth Offending Teams" it is what it says.
+    """
+    sentence = sentence_as_read(chunk.text, start, end)
+    return f"{chunk.context}\n{sentence}" if chunk.fact and chunk.context else sentence
+
+
 def embed_documents(docs: list[Document], encoder: Encoder, settings: Settings, progress: bool = False) -> list[DocPart]:
     """Clean, chunk and embed new documents — chunks and sentences in one batch each."""
     max_tokens = min(settings.chunk_tokens, encoder.max_seq_length)
@@ -132,7 +142,7 @@ def embed_documents(docs: list[Document], encoder: Encoder, settings: Settings, 
     for _, _, chunks, _, sentences in staged:
         for c, spans in zip(chunks, sentences):
             for s, e in spans:
-                unique.setdefault(sentence_as_read(c.text, s, e), len(unique))
+                unique.setdefault(_embedded_sentence(c, s, e), len(unique))
     sent_vecs = (encoder.encode(list(unique), batch_size=128) if unique else np.zeros((0, encoder.dim), np.float32))
     sent_vecs = sent_vecs.astype(np.float16)
     parts, row = [], 0
@@ -142,7 +152,7 @@ def embed_documents(docs: list[Document], encoder: Encoder, settings: Settings, 
             for s, e in spans:
                 starts.append(s)
                 ends.append(e)
-                rows.append(unique[sentence_as_read(c.text, s, e)])
+                rows.append(unique[_embedded_sentence(c, s, e)])
             ptr.append(len(starts))
         parts.append(DocPart(
             info=_doc_info(d, len(chunks)), text=d.text, offsets=cleaned.offsets.astype(np.int32), chunks=chunks,

@@ -43,7 +43,7 @@ from rag.chunking import Chunk
 from rag.errors import IndexBusy, IndexCorrupt, IndexMissing, IndexStale
 from rag.hashing import sha256_file
 
-FORMAT_VERSION = 21  # 21: a heading line over its paragraph is a paragraph of its own; 20: a chunk inside a table whose caption follows it carries that caption; 19: a chunk's prose before a table has a vector of its own; 13: lower-case long forms in the glossary; 14: whole vertical headings ("a / l re / p"); 15: footnotes indexed with the text citing them; 16: a chunk inside a table carries its caption and headings; 17: table rows on consecutive lines stay apart; 18: chart figures embedded with their labels
+FORMAT_VERSION = 22  # 22: a key-facts line's sentence vector reads it under its section; 21: a heading line over its paragraph is a paragraph of its own; 20: a chunk inside a table whose caption follows it carries that caption; 19: a chunk's prose before a table has a vector of its own; 13: lower-case long forms in the glossary; 14: whole vertical headings ("a / l re / p"); 15: footnotes indexed with the text citing them; 16: a chunk inside a table carries its caption and headings; 17: table rows on consecutive lines stay apart; 18: chart figures embedded with their labels
 CURRENT = "CURRENT"
 FILES = ("vectors.faiss", "chunks.jsonl", "documents.json", "texts.jsonl", "offsets.npz", "sentences.npz")
 REBUILD_HINT = "Rebuild it with `rag build --force` (or `make serve`, which rebuilds a missing, stale or damaged index)."

@@ -180,6 +180,17 @@ def test_a_chunks_prose_before_a_table_is_found_by_its_own_vector(service):
     assert chunk not in dict(dense_search(index, q, len(index.chunks), mask))
 
 
+def test_a_key_facts_line_is_embedded_under_its_section(service):
+    """"151 Number of YOTs" alone is little like a question on Youth Offending Teams; under its
+    section's headings ("Youth Offending Services" / "Youth Offending Teams") it is."""
+    [chunk] = [c for c in service.index.chunks if c.fact and c.text == "151 Number of YOTs"]
+    question = "How many Youth Offending Teams were there in England and Wales?"
+    hits = [h for h in service.retrieve(question, 20) if h.chunk.id == chunk.id]
+    similarity = service.sentence_similarity(question, hits, 1)(chunk.id, 0, len(chunk.text))
+    bare = float(service.encoder.encode([chunk.text])[0] @ service.query_vector(question))
+    assert similarity > bare + 0.2
+
+
 def test_prose_vectors_that_name_no_chunk_are_refused(index_copy, encoder):
     """A version written inconsistently (checksums and all) would score chunks it does not hold."""
     import numpy as np
