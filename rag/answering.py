@@ -625,10 +625,17 @@ _WHICH_POST = re.compile(r"(?i)\bwhich\s+(?:(?:current|former|then)\s+)?(?:chief
                          r"|(?:[\w-]+\s+){0,2}?(?:officer|official))\b")
 
 
+# "Which Chief Inspector of Probation warned ...?" asks who held the post, as "Who was ...?" does.
+_WHICH_POST_HOLDER = re.compile(
+    r"(?i)\bwhich\s+(?:(?:current|former|then)\s+)?(?P<post>chief inspector|director|minister|secretary of state"
+    r"|chair(?:man|woman|person)?|commissioner|chief executive|spokes(?:man|woman|person)|governor|ombudsman)\b")
+
+
 def asked_post(question: str) -> str | None:
     """The post a question asks who held: 'chief inspector' of 'Who was the Chief Inspector of
     Probation in 2017?' or of the keyword search 'chief inspector of probation 2017'."""
-    m = _ASKS_POST_HOLDER.search(question) or (_keyword_post(question) and _KEYWORD_POST.search(question))
+    m = (_ASKS_POST_HOLDER.search(question) or _WHICH_POST_HOLDER.search(question)
+         or (_keyword_post(question) and _KEYWORD_POST.search(question)))
     return m.group("post").lower() if m else None
 
 

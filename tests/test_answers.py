@@ -431,6 +431,11 @@ def test_a_post_is_held_by_a_person_named_after_it_and_never_by_a_body_or_place(
     assert _answer_from(board, "Who was the Director of the National Probation Service?", common) is None
     place = "There are 21 Community Rehabilitation Companies across England and Wales responsible for supervision."
     assert _answer_from(place, "Who was the Minister responsible for probation?", common) is None
+    # "Which Chief Inspector ...?" asks for the holder too, not for the body the sentence is about.
+    extra = ("Chief Inspector of Probation Justin Russell said: staff are under pressure. The Chief Inspector "
+             "warned of an NPS workload crisis in the central functions of HM Prison and Probation Service.")
+    assert _answer_from(extra, "Which Chief Inspector warned of an NPS workload crisis in the central "
+                        "functions?", common) == "Justin Russell"
     # Not every "who" asks for a post holder: a body can be the answer to "Who owns ...?".
     assert _answer_from("London CRC is owned by MTC, a private company.", "Who owns London CRC?", common) == "MTC"
 
