@@ -1164,6 +1164,16 @@ RANGE_END_PENALTY = 0.2
 _ASKS_DEADLINE = re.compile(r"(?i)\bby\s+(?:when|what|which)\b")
 _BY_DATE = re.compile(r"(?i)\bby\s+(?:the\s+(?:end|start|middle|spring|summer|autumn|winter)\s+of\s+|early\s+|late\s+|mid-?\s*)?$")
 DEADLINE_BONUS = 0.35
+HOLDER_BONUS = 0.2
+_POST_REACH = 40  # characters either side of a name in which its post stands
+
+
+def _holds_post(sentence: str, value: tuple[int, int, str], post_words: frozenset[str]) -> bool:
+    """Whether the post's words stand right before or after the name: "Chief Inspector of
+    Probation Justin Russell", "Dame Glenys Stacey Chief Inspector of Probation"."""
+    before = set(tokenize(sentence[max(0, value[0] - _POST_REACH): value[0]]))
+    after = set(tokenize(sentence[value[1]: value[1] + _POST_REACH]))
+    return bool(post_words) and (post_words <= before or post_words <= after)
 # "When did the government announce that the NPS would take over ... ?" asks when it was said:
 # in "In May 2019, the government announced that the NPS will take over ... from 2021", a date
 # inside the "that" clause dates what was announced, not the announcement.
@@ -2014,6 +2024,9 @@ def extract_answer(
     person = None
     post = asked_post(question) if kind == "name" else None  # "chief inspector" of "Who was Chief Inspector ...?"
     post_holder = post is not None
+    post_words = frozenset(tokenize(in_reports_words(post))) if post else frozenset()
+    holder_named = post_holder and any(_looks_like_person(c[2], common_words)
+                                       for c in candidates(question, "name", frozenset(), common_words))
     place = kind == "name" and bool(_ASKS_PLACE.search(question))
     if kind == "name":
         person = (bool(re.match(r"(?i)\s*(who|whom)\b", question)) or bool(re.search(r"(?i)\bwhich (individual|person)", question))
@@ -2288,6 +2301,12 @@ def extract_answer(
                 focus_bonus += SOURCE_BONUS
             if asks_deadline and _BY_DATE.search(sentence, max(0, value[0] - 30), value[0]):
                 focus_bonus += DEADLINE_BONUS
+            if post_holder and not holder_named and _holds_post(sentence, value, post_words):
+                # "Dame Glenys Stacey / Chief Inspector of Probation" signs the report: the holder
+                # is named with the post, whatever else the question says of her. (Not when the
+                # question names a holder itself: "Who was Chief Inspector before Dame Glenys
+                # Stacey?" asks about another one, whom the post alone does not pick out.)
+                focus_bonus += HOLDER_BONUS
             semantic = sentence_similarity(hit.chunk.id, quote_s, e) if sentence_similarity else 0.0
             score = (SENTENCE_WEIGHT * sentence_cov + CONTEXT_WEIGHT * context_cov + PASSAGE_WEIGHT * passage_cov
                      + focus_bonus + rating_bonus

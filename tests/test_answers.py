@@ -1812,3 +1812,15 @@ def test_by_what_date_prefers_a_deadline_to_dates_sharing_more_words():
             "Figure 10: HM Inspectorate of Probation inspections, published December 2017")
     question = "By what date did HM Inspectorate of Probation say it would have inspected all CRCs?"
     assert _answer_from(text, question) == "April 2019"
+
+
+def test_a_post_holder_is_named_beside_the_post_whatever_else_the_question_says(service):
+    # The report is signed "Dame Glenys Stacey / Chief Inspector of Probation"; the question's other
+    # words (signed off, her first) are in no sentence naming her, but the post beside her name is.
+    for question in ("Who signed off the 2017 annual report as Chief Inspector of Probation?",
+                     "Who put her name to the 2017 annual report as Chief Inspector, calling it her first?"):
+        assert service.ask(question).answer == "Dame Glenys Stacey"
+    # A question naming a holder asks about another one, whom the post alone does not pick out.
+    text = "Justin Russell Chief Inspector of Probation"
+    assert _confidence(text, "Who was Chief Inspector of Probation after Dame Glenys Stacey?") < (
+        _confidence(text, "Who was Chief Inspector of Probation after the first annual report?") - 0.15)
