@@ -1463,6 +1463,7 @@ _NARROWED_AFTER = re.compile(r"(?i)^\s+(?:[a-z][\w-]*\s+){1,2}?(?:from|among|amo
 _ASKED_COUNT = re.compile(r"(?i)\bhow many\s+([^,;?]*)")
 _COUNT_CONTEXT = re.compile(r"(?i)\b(?:(?:according|during|between|since|before|after)\b|as\s+of\b|at\s+the\s+time\b"
                             r"|(?:in|by)\s+(?:the\s+)?(?:financial\s+|calendar\s+)?(?:year|period|\d))")
+_CAME_FROM = re.compile(r"(?i)\b(?:were|was|are|is|came|come)\s+from\s+((?:(?!according\b)[\w'’-]+\s*){1,4})")
 _NARROWING_ENDS = frozenset(("during", "in", "on", "at", "for", "over", "since", "between", "by", "with", "who", "that",
                              "which", "and", "or", "but", "so", "were", "was", "are", "is"))
 NARROWED_BONUS = 0.1
@@ -1489,7 +1490,11 @@ def asked_narrowing(question: str) -> frozenset[str] | None:
     m = _ASKED_COUNT.search(question)
     if not m:
         return None
-    return frozenset(tokenize(_COUNT_CONTEXT.split(m.group(1))[0]))
+    # ... and where they came from, when the question says so after the when: "how many recalls
+    # during 2015/2016 were from probation hostels?" counts recalls from hostels.
+    source = _CAME_FROM.search(m.group(1))
+    return frozenset(tokenize(_COUNT_CONTEXT.split(m.group(1))[0])) | frozenset(
+        tokenize(source.group(1)) if source else ())
 
 
 _BY_VERB = r"(?:[a-z]+ed|run|led|held|written|made|done)"  # "run by", "owned by", "written by"

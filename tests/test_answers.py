@@ -1824,3 +1824,11 @@ def test_a_post_holder_is_named_beside_the_post_whatever_else_the_question_says(
     text = "Justin Russell Chief Inspector of Probation"
     assert _confidence(text, "Who was Chief Inspector of Probation after Dame Glenys Stacey?") < (
         _confidence(text, "Who was Chief Inspector of Probation after the first annual report?") - 0.15)
+
+
+def test_where_the_counted_things_came_from_narrows_them_after_the_when():
+    text = ("Statistics show there were 22,412 recalls during the financial year 2015/2016. There were 2,962 "
+            "recalls from hostels during the same period, so over one in ten of all recalls were from hostels.")
+    question = "How many recalls during financial year 2015/2016 were from probation hostels?"
+    assert _answer_from(text, question) == "2,962"
+    assert _answer_from(text, "How many recalls were there during financial year 2015/2016?") == "22,412"
