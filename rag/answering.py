@@ -1404,6 +1404,7 @@ def _done_near(sentence: str, value: tuple[int, int, str], evidence: re.Pattern)
 
 # "How many additional beds ...?" asks for what is added: "an extra 230 beds", not "almost 2,300 beds".
 _ASKS_EXTRA = re.compile(rf"(?i)\b(?:how many|how much|number of)\s+(?:{_EXTRA_WORDS})\b")
+_KEYWORD_EXTRA = re.compile(rf"(?i)\b(?:{_EXTRA_WORDS})\s+[a-z]{{3,}}s\b")
 _EXTRA_BESIDE = re.compile(rf"(?i)\b(?:{_EXTRA_WORDS}|new|more)\b")
 EXTRA_BONUS = 0.3
 
@@ -2076,7 +2077,9 @@ def extract_answer(
     era = asked_era(question)
     baseline_asked = bool(_ASKS_BASELINE.search(question))
     asked_interval = interval_asked(asked_part)
-    asks_extra = kind in _CHANGE_KINDS and bool(_ASKS_EXTRA.search(asked_part))
+    asks_extra = kind in _CHANGE_KINDS and bool(_ASKS_EXTRA.search(asked_part) or (
+        # ... as does the keyword search "approved premises extra beds nps plans".
+        not _QUESTION_WORD.search(asked_part) and _KEYWORD_EXTRA.search(asked_part)))
     asks_sum = kind in _CHANGE_KINDS and bool(_SUM_BESIDE.search(asked_part))
     best = None
     # A label the question quotes ("rated 'Inadequate'") must be in the answer's passage: a passage

@@ -746,6 +746,10 @@ def test_how_many_additional_things_asks_for_what_is_added():
             "Since we reported, the NPS is implementing plans for an extra 230 beds.")
     assert _answer_from(text, "How many additional approved premises beds was the NPS putting in place?") == "230"
     assert _answer_from(text, "How many approved premises beds are there?") == "2,300"
+    # ... and so does a keyword search that names the extra things.
+    plans = ("The NPS plans for approved premises cover 100 beds in London. "
+             "Since we reported, it is implementing an extra 230 beds.")
+    assert _answer_from(plans, "approved premises extra beds nps plans") == "230"
 
 
 def test_how_many_in_total_is_answered_by_the_figure_said_to_be_the_total():
