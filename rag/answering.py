@@ -1584,6 +1584,20 @@ def _counted_phrase_words(sentence: str, value: tuple[int, int, str]) -> list[st
     return words
 
 
+# "the year before the August 2019 report" is 2018; "the year after the 2017 report", 2018.
+_YEAR_BEFORE_AFTER = re.compile(r"(?i)\bthe\s+year\s+(before|after)\s+(?:the\s+|its\s+)?(?:[\w'’-]+\s+){0,4}?((?:19|20)\d\d)\b")
+
+
+def years_asked(question: str) -> frozenset[int]:
+    """The years a question asks about: the ones it names, less one it counts from."""
+    years = set(years_in(question))
+    for m in _YEAR_BEFORE_AFTER.finditer(question):
+        named = int(m.group(2))
+        years.discard(named)
+        years.add(named - 1 if m.group(1).lower() == "before" else named + 1)
+    return frozenset(years)
+
+
 _SOURCE_NAMED = re.compile(r"(?i)\b(?:according to|as (?:given|reported|stated) in|per|in|from)\s+(?:the\s+|its\s+|an?\s+)?"
                            r"(?:[\w’'/-]+\s+){0,4}?(?:report|release|blog|post|article)\b")
 
@@ -1977,7 +1991,7 @@ def extract_answer(
     question_values |= {w for w, v in _NUMBER_VALUES.items() if str(v) in question_values}
     question_values |= {f"{t}{sep}{u}" for t in _TENS for u in _UNITS[1:10] for sep in "- "
                         if str(_NUMBER_VALUES[t] + _NUMBER_VALUES[u]) in question_values}
-    asked_years = years_in(question)
+    asked_years = years_asked(question)
     question_tokens = frozenset(tokenize(question))
     # "... according to the 2017 annual report?" names where to look, not what is counted:
     # "162 reports" counts no accredited programmes.

@@ -1836,3 +1836,14 @@ def test_where_the_counted_things_came_from_narrows_them_after_the_when():
     question = "How many recalls during financial year 2015/2016 were from probation hostels?"
     assert _answer_from(text, question) == "2,962"
     assert _answer_from(text, "How many recalls were there during financial year 2015/2016?") == "22,412"
+
+
+def test_the_year_before_a_report_is_another_year_than_the_reports(service):
+    from rag.answering import years_asked
+
+    assert years_asked("What rating had London CRC the year before the August 2019 report?") == {2018}
+    assert years_asked("How many were inspected in the year after the 2017 annual report?") == {2018}
+    # The 2019 report's own rating answers for 2019, and for the year before it says nothing.
+    assert service.ask("What overall rating was London CRC given in the August 2019 report?").answer == (
+        "Requires improvement")
+    assert service.ask("Which overall rating did London CRC get the year before its August 2019 report?").answer is None
