@@ -660,6 +660,18 @@ def states_publication(text: str) -> bool:
     return any(_PUBLICATION.search(text[s:e]) and _typed_candidates(text[s:e], "date") for s, e in split_sentences(text))
 
 
+HOLDER_BONUS = 0.2  # a person named right beside the post asked about
+_POST_REACH = 40  # characters either side of a name in which its post stands
+
+
+def _holds_post(sentence: str, value: tuple[int, int, str], post_words: frozenset[str]) -> bool:
+    """Whether the post's words stand right before or after the name: "Chief Inspector of
+    Probation Justin Russell", "Dame Glenys Stacey Chief Inspector of Probation"."""
+    before = set(tokenize(sentence[max(0, value[0] - _POST_REACH): value[0]]))
+    after = set(tokenize(sentence[value[1]: value[1] + _POST_REACH]))
+    return bool(post_words) and (post_words <= before or post_words <= after)
+
+
 def names_holder(text: str, post: str, common_words: frozenset[str] = frozenset()) -> bool:
     """Whether a sentence of the passage names the post and a person: 'Dame Glenys Stacey Chief
     Inspector of Probation'."""
@@ -1164,16 +1176,6 @@ RANGE_END_PENALTY = 0.2
 _ASKS_DEADLINE = re.compile(r"(?i)\bby\s+(?:when|what|which)\b")
 _BY_DATE = re.compile(r"(?i)\bby\s+(?:the\s+(?:end|start|middle|spring|summer|autumn|winter)\s+of\s+|early\s+|late\s+|mid-?\s*)?$")
 DEADLINE_BONUS = 0.35
-HOLDER_BONUS = 0.2
-_POST_REACH = 40  # characters either side of a name in which its post stands
-
-
-def _holds_post(sentence: str, value: tuple[int, int, str], post_words: frozenset[str]) -> bool:
-    """Whether the post's words stand right before or after the name: "Chief Inspector of
-    Probation Justin Russell", "Dame Glenys Stacey Chief Inspector of Probation"."""
-    before = set(tokenize(sentence[max(0, value[0] - _POST_REACH): value[0]]))
-    after = set(tokenize(sentence[value[1]: value[1] + _POST_REACH]))
-    return bool(post_words) and (post_words <= before or post_words <= after)
 # "When did the government announce that the NPS would take over ... ?" asks when it was said:
 # in "In May 2019, the government announced that the NPS will take over ... from 2021", a date
 # inside the "that" clause dates what was announced, not the announcement.
