@@ -1590,6 +1590,46 @@ def _counted_phrase_words(sentence: str, value: tuple[int, int, str]) -> list[st
 _YEAR_BEFORE_AFTER = re.compile(r"(?i)\bthe\s+year\s+(before|after)\s+(?:the\s+|its\s+)?(?:[\w'’-]+\s+){0,4}?((?:19|20)\d\d)\b")
 
 
+# "in 2006 ... ten years later", "two years after the 2014 reforms", "the following year".
+_YEARS_ON = re.compile(
+    rf"(?i)\b(?:(\d{{1,2}}|{_NUMBER_WORDS}|an?)\s+(years?|decades?)\s+(later|on|earlier|previously|after|before)"
+    r"|the\s+(following|next|previous|preceding)\s+year)\b")
+_YEAR_NEXT = re.compile(r"(?i)\s+(?:than\s+)?(?:the\s+|its\s+)?(?:[\w'’-]+\s+){0,4}?((?:19|20)\d\d)\b")
+
+
+def relative_years(question: str) -> list[tuple[int, int, int, int]]:
+    """Each year a question counts to from one it names, as (named, meant, the phrase's span):
+    "17% in 2006 - what was it ten years later?" asks about 2016, "two years after the 2014
+    reforms" and "a decade earlier than 2026" about 2016. A year counted from none is not
+    known, and not guessed."""
+    found = []
+    for m in _YEARS_ON.finditer(question):
+        if m.group(4):
+            steps, back = 1, m.group(4).lower() in ("previous", "preceding")
+        else:
+            count = m.group(1).lower()
+            steps = 1 if count in ("a", "an") else int(count) if count.isdigit() else _NUMBER_VALUES.get(count, 0)
+            steps *= 10 if m.group(2).lower().startswith("decade") else 1
+            back = m.group(3).lower() in ("earlier", "previously", "before")
+        after = _YEAR_NEXT.match(question, m.end()) if m.group(3) else None
+        before = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", question[:m.start()])]
+        named = int(after.group(1)) if after else before[-1] if before else None
+        if named is not None and steps:
+            # The year counted from stays when it follows: "two years after the 2014 reforms" names them.
+            found.append((named, named - steps if back else named + steps, m.start(), m.start(3) if after else m.end()))
+    return found
+
+
+def with_years_resolved(question: str) -> str:
+    """The question with each year it counts to written in: "in 2006 - what was it ten years
+    later?" is searched as "in 2006 - what was it in 2016?", "two years after the 2014 reforms"
+    as "in 2016, after the 2014 reforms". The reports say "7% in 2016", and words that only
+    count years match nothing in them."""
+    for _, meant, start, end in sorted(relative_years(question), key=lambda r: -r[2]):
+        question = f"{question[:start]}in {meant}{', ' if question[end:end + 1].isalpha() else ''}{question[end:]}"
+    return question
+
+
 def years_asked(question: str) -> frozenset[int]:
     """The years a question asks about: the ones it names, less one it counts from."""
     years = set(years_in(question))
@@ -1597,6 +1637,9 @@ def years_asked(question: str) -> frozenset[int]:
         named = int(m.group(2))
         years.discard(named)
         years.add(named - 1 if m.group(1).lower() == "before" else named + 1)
+    for named, meant, _, _ in relative_years(question):
+        years.discard(named)
+        years.add(meant)
     return frozenset(years)
 
 

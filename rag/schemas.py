@@ -36,7 +36,8 @@ class Span(BaseModel):
 class AskResponse(BaseModel):
     question: str
     searched_as: str | None = Field(None, description="the question as searched, when misspelt words in it were "
-                                    "corrected to words the reports use ('probaton' -> 'probation'); null otherwise")
+                                    "corrected to words the reports use ('probaton' -> 'probation') or a year it "
+                                    "counts to was written in ('in 2006 ... ten years later (2016)'); null otherwise")
     answer: str | None = Field(description="the extracted figure, name or date; null when not found")
     answer_sentence: str | None
     answer_kind: str = Field(description="what the question asks for: count, percent, money, name, date, duration, "
@@ -58,8 +59,8 @@ class AskResponse(BaseModel):
 
 class SearchResponse(BaseModel):
     query: str
-    searched_as: str | None = Field(None, description="the query with misspelt words corrected, as searched; "
-                                    "null when nothing was corrected")
+    searched_as: str | None = Field(None, description="the query with misspelt words corrected and years it counts "
+                                    "to written in, as searched; null when nothing was changed")
     mode: str
     results: list[Citation]
     took_ms: float

@@ -27,6 +27,7 @@ from rag.answering import (
     names_holder,
     states_publication,
     warm_figures,
+    with_years_resolved,
     without_time_words,
 )
 from rag.chunking import context_header, indexed_text
@@ -197,15 +198,20 @@ class QAService:
         seg = self.stored.offsets[doc][clean_start:clean_end]
         return int(seg.min()), int(seg.max()) + 1
 
+    def searched_form(self, question: str) -> str:
+        """The cleaned question as it is searched: "probaton", "premisses" put right (BM25 matches
+        words exactly) and "ten years later" given its year, which the reports name instead."""
+        return with_years_resolved(correct_spelling(question, self.vocabulary))
+
     def searched_as(self, question: str) -> str | None:
-        """The question as it is searched, if correcting its spelling changed it."""
+        """The question as it is searched, if correcting its spelling or its years changed it."""
         q = self.clean_question(question)
-        spelt = correct_spelling(q, self.vocabulary)
-        return spelt if spelt != q else None
+        searched = self.searched_form(q)
+        return searched if searched != q else None
 
     def search(self, question: str, k: int = 5, doc: str | None = None, year: int | None = None,
                mode: Mode = "hybrid") -> list[Citation]:
-        q = correct_spelling(self.clean_question(question), self.vocabulary)
+        q = self.searched_form(self.clean_question(question))
         self.check_params(k, doc, year, mode)
         self.check_filters(doc, year)
         return [self.citation(h) for h in self.retrieve(q, k, doc, year, mode)]
@@ -255,8 +261,7 @@ class QAService:
         q = self.clean_question(question)
         self.check_params(k, doc, year, mode)
         self.check_filters(doc, year)
-        # "probaton", "premisses": BM25 matches words exactly, so typos are put right first.
-        spelt = correct_spelling(q, self.vocabulary)
+        spelt = self.searched_form(q)
         asked, hits, read, latest_doc = self.passages(spelt, max(k, self.settings.answer_passages), doc, year, mode)
         if abbreviation := asked_abbreviation(spelt):
             hits = with_definition(self.index, hits, abbreviation, doc, year)

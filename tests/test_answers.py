@@ -1842,3 +1842,17 @@ def test_the_year_before_a_report_is_another_year_than_the_reports(service):
     assert service.ask("What overall rating was London CRC given in the August 2019 report?").answer == (
         "Requires improvement")
     assert service.ask("Which overall rating did London CRC get the year before its August 2019 report?").answer is None
+
+
+def test_a_year_counted_from_another_is_searched_as_that_year(service):
+    from rag.answering import with_years_resolved
+
+    assert with_years_resolved("17% in 2006 - and ten years later?") == "17% in 2006 - and in 2016?"
+    assert with_years_resolved("How many two years after the 2014 reforms?") == "How many in 2016, after the 2014 reforms?"
+    assert with_years_resolved("In 2016, and the following year?") == "In 2016, and in 2017?"
+    assert with_years_resolved("How many ten years later?") == "How many ten years later?"  # later than what?
+    # The report: "from 17% of orders in 2006 to 7% in 2016"; it never says "ten years".
+    resp = service.ask("Accredited programmes made up 17% of community orders in 2006 - what was their share "
+                       "ten years later?")
+    assert resp.answer == "7%"
+    assert resp.searched_as.endswith("what was their share in 2016?")
