@@ -40,6 +40,7 @@ from rag.readers import page_of
 from rag.retrieval import MODES, Hit, Mode, SearchIndex, answer_first, read_also, search, with_definition, with_latest
 from rag.schemas import AskResponse, Citation, Span
 from rag.settings import Settings
+from rag.sources import annual_reports, named_report
 from rag.spelling import Vocabulary, correct_spelling
 from rag.store import PendingChanges, StoredIndex, load_index, pending_changes
 from rag.synonyms import in_reports_words
@@ -64,6 +65,7 @@ class QAService:
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary({}, frozenset()))  # for typos
     # What the reports' abbreviations stand for, as tokens: "crc" -> {communiti, rehabilit, compani}.
     abbreviations: dict[str, frozenset[str]] = field(default_factory=dict)
+    annual_reports: dict[str, frozenset[int]] = field(default_factory=dict)  # by the years their titles give
     _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -272,6 +274,7 @@ class QAService:
             semantic_weight=self.settings.semantic_weight, max_passages=read,
             common_words=self.common_words, latest_doc=latest_doc, abbreviations=self.abbreviations,
             passage_before=self.passage_before,
+            named_doc=named_report(spelt, self.annual_reports),
         )
         span = None
         if found.answer is not None and found.hit_rank is not None:
@@ -360,4 +363,5 @@ def load_service(settings: Settings, encoder: Encoder | None = None) -> QAServic
         common_words=lowercase_words([c.text for c in stored.chunks]),
         vocabulary=Vocabulary.of([c.text for c in stored.chunks]),
         abbreviations=abbreviation_tokens([c.text for c in stored.chunks]),
+        annual_reports=annual_reports({d.doc: d.title for d in documents.values()}),
     )
