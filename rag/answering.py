@@ -1997,7 +1997,6 @@ def extract_answer(
     latest_doc: str | None = None,
     abbreviations: dict[str, frozenset[str]] | None = None,
     passage_before: Callable[[int], str] | None = None,
-    named_doc: str | None = None,
 ) -> Extracted:
     kind = question_kind(question)
     if kind == "expansion":
@@ -2149,8 +2148,6 @@ def extract_answer(
     # not answered by "151 Number of YOTs": a passage that never names the rating says nothing of it.
     quoted, rating_words = quoted_terms(question), frozenset(tokenize(rating_asked or ""))
     for hit in hits[:max_passages]:
-        if named_doc is not None and hit.chunk.doc != named_doc:
-            continue  # "the 2019/20 annual report" is not answered by another report (see rag.sources)
         text = hit.chunk.text
         # A key-facts line is read under its page's heading, as it was indexed.
         header = f"{headers.get(hit.chunk.doc, '')}\n{hit.chunk.context}"

@@ -216,7 +216,13 @@ class QAService:
         q = self.searched_form(self.clean_question(question))
         self.check_params(k, doc, year, mode)
         self.check_filters(doc, year)
-        return [self.citation(h) for h in self.retrieve(q, k, doc, year, mode)]
+        return [self.citation(h) for h in self.retrieve(q, k, self.searched_doc(q, doc, year), year, mode)]
+
+    def searched_doc(self, question: str, doc: str | None, year: int | None) -> str | None:
+        """The report searched: the client's filter, else the annual report the question names
+        ("according to the 2017 annual report"), whose question another document's figure does
+        not answer (see rag.sources). A year filter is the client's choice of reports: kept."""
+        return doc if doc is not None or year is not None else named_report(question, self.annual_reports)
 
     def passages(self, question: str, n: int, doc: str | None, year: int | None,
                  mode: Mode) -> tuple[str, list[Hit], int, str | None]:
@@ -264,6 +270,7 @@ class QAService:
         self.check_params(k, doc, year, mode)
         self.check_filters(doc, year)
         spelt = self.searched_form(q)
+        doc = self.searched_doc(spelt, doc, year)
         asked, hits, read, latest_doc = self.passages(spelt, max(k, self.settings.answer_passages), doc, year, mode)
         if abbreviation := asked_abbreviation(spelt):
             hits = with_definition(self.index, hits, abbreviation, doc, year)
@@ -274,7 +281,6 @@ class QAService:
             semantic_weight=self.settings.semantic_weight, max_passages=read,
             common_words=self.common_words, latest_doc=latest_doc, abbreviations=self.abbreviations,
             passage_before=self.passage_before,
-            named_doc=named_report(spelt, self.annual_reports),
         )
         span = None
         if found.answer is not None and found.hit_rank is not None:

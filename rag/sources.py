@@ -1,11 +1,14 @@
 """Which report a question names: "the 2019/20 annual report" is one document of the library.
 
-A figure from another document does not answer a question about a named report, however
-well its sentence fits: "How many recommendations did the 2019/20 annual report make?" is
-not answered by a blog's "The Inspectorate has made 24 recommendations" about another
-inspection. Only annual reports are named this way, by a year their title gives, because
-questions name them so and their titles say so; a press release or blog is named by its
-subject, which no rule here can read reliably.
+The named report is the one searched. A figure from another document does not answer a
+question about it, however well its sentence fits: "How many recommendations did the
+2019/20 annual report make?" is not answered by a blog's "The Inspectorate has made 24
+recommendations" about another inspection. And without other documents' passages in the
+way, the report's own passage that does answer ranks high enough to be read.
+
+Only annual reports are named this way, by a year their title gives, because questions
+name them so and their titles say so; a press release or blog is named by its subject,
+which no rule here can read reliably.
 """
 
 import re

@@ -25,3 +25,15 @@ def test_a_question_about_a_named_report_is_not_answered_from_another(service):
     assert service.ask("How many recommendations did the Inspectorate's 2019/20 annual report make?").answer is None
     assert service.ask("How many recommendations did the Inspectorate make on central functions for the NPS "
                        "in 2019?").answer == "24"
+
+
+def test_the_named_report_is_the_one_searched(service):
+    # "We will have inspected all CRCs by April 2019" shares its passage with Figure 10's rows;
+    # among every document's passages it ranked 16th, among the 2017 report's it is read.
+    question = "According to the 2017 annual report, by what date would all CRCs have been inspected?"
+    resp = service.ask(question)
+    assert resp.answer == "April 2019"
+    assert {c.doc for c in resp.citations} == {"001_077a6287ac014f02.txt"}
+    assert {c.doc for c in service.search(question)} == {"001_077a6287ac014f02.txt"}
+    # A client's year filter is its own choice of reports, and stays.
+    assert {c.doc for c in service.search(question, year=2019)} != {"001_077a6287ac014f02.txt"}
