@@ -814,6 +814,14 @@ def _find_typed(sentence: str, kind: str) -> list[tuple[int, int, str]]:
 # "the average number of reoffences per reoffender" asks for a ratio.
 # ("per the 2017 report" is "according to", no ratio.)
 _ASKS_RATIO = re.compile(r"(?i)\b(?:average|mean)\s+number\b|\bper\s+(?!(?:cent|the|a|an|its|their|his|her)\b)[a-z]")
+# "seven hours of unpaid work per week" is a rate over a short spell; a question that names no
+# spell ("How many hours were completed in 2016/17?") asks for another figure. (A year is no
+# short spell: "140,000 cases each year" answers "How many cases does the NPS advise on?")
+_SPELLS = r"(?:week|day|fortnight|month|hour|shift|session)"
+_PER_SPELL = re.compile(rf"(?i)[^.;:]{{0,40}}?\b(?:per|a|an|each|every)\s+{_SPELLS}\b")
+_ASKS_RATE = re.compile(rf"(?i)\b(?:per|a|an|each|every)\s+{_SPELLS}\b|\b(?:weekly|daily|monthly|fortnightly|hourly)\b"
+                        r"|\bhow often\b|\baverage\b|\btypical(?:ly)?\b|\brate\b|\bfrequen")
+RATE_PENALTY = 0.3
 _ASKS_EXISTING = re.compile(r"(?i)\bhow many\b[^?]*\b(?:are|were|was|is)\s+there\b")
 # "few reports now propose one", "wait for a place on one": with no noun after it, "one" stands
 # for a thing named before, a pronoun, not a count.
@@ -2071,6 +2079,7 @@ def extract_answer(
     asks_ratio = bool(_ASKS_RATIO.search(question))
     asks_headcount = bool(_ASKS_HEADCOUNT.search(question))
     asks_average = bool(_ASKS_AVERAGE.search(question))
+    asks_rate = bool(_ASKS_RATE.search(question))
     counted = asked_narrowing(question)
     agent = asked_agent(asked_part) if kind == "count" else frozenset()
     asks_mean = bool(_SAYS_AVERAGE.search(question))
@@ -2337,6 +2346,8 @@ def extract_answer(
                 shape_penalty += AGENT_MISSING_PENALTY  # "100 hostels" for "how many were run by providers?"
             if asks_range and not _RANGE_VALUE.search(value[2]):
                 shape_penalty += RANGE_PENALTY
+            if kind in ("count", "number", "duration") and not asks_rate and _PER_SPELL.match(sentence, value[1]):
+                shape_penalty += RATE_PENALTY  # "seven hours of unpaid work per week" for "how many hours in 2016/17?"
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):
                 shape_penalty += YEAR_ONLY_PENALTY  # "When ...?" is better answered by "November 2017" than "(2017)"
             # A count counts something; a share need only when the question names what of.

@@ -1856,3 +1856,15 @@ def test_a_year_counted_from_another_is_searched_as_that_year(service):
                        "ten years later?")
     assert resp.answer == "7%"
     assert resp.searched_as.endswith("what was their share in 2016?")
+
+
+def test_a_rate_over_a_short_spell_does_not_answer_a_question_that_names_none(service):
+    text = "Most areas were able to offer all offenders seven hours of unpaid work per week."
+    weekly = _found(text, "How many hours of unpaid work were offenders offered each week?")
+    assert weekly.answer == "seven hours"
+    total = "How many hours of unpaid work were offenders offered in total?"
+    assert _confidence(text, total) < _confidence(text.replace(" per week", ""), total) - 0.2
+    # The report gives no total of hours worked; "seven hours ... per week" is not one.
+    assert service.ask("How many hours of unpaid work were completed across England and Wales in 2016/17?").answer is None
+    assert service.ask("How many hours of unpaid work a week could most areas offer offenders, per the 2017 "
+                       "report?").answer == "seven hours"
