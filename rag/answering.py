@@ -2018,7 +2018,7 @@ def extract_answer(
     terms = _content_terms(_KEY_FACTS.sub(" ", question))
     weights = {t: bm25.term_weight(t) for t in terms}
     term_set = set(terms)
-    question_words = frozenset(re.sub(r"['’]s$", "", w.lower().strip("?,.'’")) for w in question.split())
+    question_words = frozenset(re.sub(r"['’]s$", "", w.lower().strip("?!,.;:'’\"“”()[]")) for w in question.split())
     # ... and each part of a hyphenated one: "Covid" of the question's "Covid-19" echoes it.
     question_words |= {p for w in question_words if "-" in w for p in w.split("-") if p}
     # Acronyms of the question's own words echo it: "RAR" for "rehabilitation activity requirement".

@@ -1868,3 +1868,12 @@ def test_a_rate_over_a_short_spell_does_not_answer_a_question_that_names_none(se
     assert service.ask("How many hours of unpaid work were completed across England and Wales in 2016/17?").answer is None
     assert service.ask("How many hours of unpaid work a week could most areas offer offenders, per the 2017 "
                        "report?").answer == "seven hours"
+
+
+def test_a_name_the_question_gives_in_brackets_is_no_answer():
+    text = ("HM Chief Inspector of Probation's responsibilities are set out in Section 7 of the Criminal Justice "
+            "and Court Services Act 2000, as amended by the Offender Management Act 2007.")
+    # "2007)" is the question's own word "2007": the amending Act is what it states, not asks.
+    found = _found(text, "The Chief Inspector's duties derive from Section 7 of which Act (as amended by the "
+                         "Offender Management Act 2007)?")
+    assert found.answer == "Criminal Justice and Court Services Act 2000"
