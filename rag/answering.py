@@ -41,6 +41,8 @@ _NUM = rf"(?:\d[\d,]*(?:\.\d+)?|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?|
 # A capitalised word (McCann), an acronym (ARCC) or both run together (MTCNovo, BeNCH); not an
 # acronym's plural ("CRCs" is no name of its own).
 _NAME_WORD = r"(?:[A-Z][a-z]*[A-Z]?[a-z]+|[A-Z]{2,}(?:[a-z]{2,}[A-Za-z]*)?|[A-Z][a-z]+[A-Z]{2,})"
+# ... and hyphenated ones are one word: "Barrow-in-Furness", "Stoke-on-Trent", "Jones-Smith".
+_NAME_UNIT = rf"{_NAME_WORD}(?:-(?:(?:in|on|upon|under|le|super|by)-)?{_NAME_WORD})*"
 PATTERNS: dict[str, re.Pattern] = {
     "percent": re.compile(
         r"\d+(?:\.\d+)?\s?(?:%|per\s?cent\b|percent\b)"
@@ -76,7 +78,7 @@ PATTERNS: dict[str, re.Pattern] = {
     # Proper names: runs of capitalised words (McCann, ARCC, EOS Works Ltd), allowing
     # "of", "and", "&", "for", "the" inside ("Prison and Probation Ombudsman", "Devon & Cornwall").
     "name": re.compile(
-        rf"\b{_NAME_WORD}(?:,?\s(?:(?:of|and|for|the|on|&)\s(?:the\s)?)?{_NAME_WORD})*\b"
+        rf"\b{_NAME_UNIT}(?:,?\s(?:(?:of|and|for|the|on|&)\s(?:the\s)?)?{_NAME_UNIT})*\b"
     ),
 }
 

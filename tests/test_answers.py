@@ -1877,3 +1877,9 @@ def test_a_name_the_question_gives_in_brackets_is_no_answer():
     found = _found(text, "The Chief Inspector's duties derive from Section 7 of which Act (as amended by the "
                          "Offender Management Act 2007)?")
     assert found.answer == "Criminal Justice and Court Services Act 2000"
+
+
+def test_a_hyphenated_place_name_is_one_name():
+    text = "We observed two experienced NPS staff in Barrow-in-Furness magistrates' court making enquiries."
+    found = _found(text, "In which magistrates' court did inspectors watch NPS staff making enquiries?")
+    assert found.answer == "Barrow-in-Furness"  # not "Furness"
