@@ -1565,6 +1565,8 @@ _AFTER_TITLE = re.compile(r"[’'”\"],?\s*$")
 _IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women", "staff", "personnel"})
 _PART_OF = re.compile(rf"^\s*(?:out\s+)?of\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:\d[\d,]*|{_NUMBER_WORDS})\s+", re.I)
 _NUMBER_OF = re.compile(r"^\s*(?:(?:total|average)\s+)?number\s+of\s+", re.I)
+# "11 to 20 members of staff" counts staff, "three pieces of work" work.
+_MEMBERS_OF = re.compile(r"^\s*(?:members|pieces|items)\s+of\s+(?:the\s+)?", re.I)
 
 
 def counted_words(sentence: str, value: tuple[int, int, str]) -> list[str]:
@@ -1587,6 +1589,7 @@ def _counted_phrase_words(sentence: str, value: tuple[int, int, str]) -> list[st
         following = re.sub(r"^\s*of\s+(?:the\s+|all\s+|our\s+)?", " ", following)  # "32 per cent of cases"
     following = _NUMBER_OF.sub(" ", following)  # a key-facts label: "151 Number of YOTs"
     following = _PART_OF.sub(" ", following)  # "19 of its 22 offices" counts offices
+    following = _MEMBERS_OF.sub(" ", following)
     if re.fullmatch(r"(?i)(?:not\s+)?one|none", value[2]):
         following = re.sub(r"(?i)^\s*of\s+(?:the|its|their|our|these|those)\s+", " ", following)  # "not one of the divisions"
     for w in re.findall(r"[A-Za-z][\w'’-]*|[^\w\s]", following)[:4]:

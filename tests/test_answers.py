@@ -1883,3 +1883,10 @@ def test_a_hyphenated_place_name_is_one_name():
     text = "We observed two experienced NPS staff in Barrow-in-Furness magistrates' court making enquiries."
     found = _found(text, "In which magistrates' court did inspectors watch NPS staff making enquiries?")
     assert found.answer == "Barrow-in-Furness"  # not "Furness"
+
+
+def test_members_of_staff_are_staff_counted():
+    text = ("Senior probation officers should be supervising up to 10 staff. In practice, we found half of "
+            "middle managers are supervising 11 to 20 members of staff, and often have extra responsibilities.")
+    found = _found(text, "How many staff did inspectors find half of middle managers supervising?")
+    assert found.answer == "11 to 20"
