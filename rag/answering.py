@@ -1202,8 +1202,9 @@ def said_that_at(question: str, sentence: str) -> int | None:
     return m.end() if m else None
 
 
-# "The target was first five days, then ten": the second figure's unit is the first's.
-_ELIDED_UNIT = re.compile(rf"(?i)^\s*,?\s*(?:(?:and|or|then|but|to|later|after\s+that)\s+)*"
+# "The target was first five days, then ten", "... five days and was revised to ten": the second
+# figure's unit is the first's.
+_ELIDED_UNIT = re.compile(rf"(?i)^\s*,?\s*(?:(?:and|or|then|but|to|later|after\s+that)\s+)*(?:[a-z]+\s+){{0,3}}?"
                           rf"(\d[\d,.]*|(?:{_NUMBER_WORDS}))\b(?!\s*(?:%|per\s?cent|[a-z£]))")
 
 

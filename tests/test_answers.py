@@ -1890,3 +1890,13 @@ def test_members_of_staff_are_staff_counted():
             "middle managers are supervising 11 to 20 members of staff, and often have extra responsibilities.")
     found = _found(text, "How many staff did inspectors find half of middle managers supervising?")
     assert found.answer == "11 to 20"
+
+
+def test_a_figure_the_question_gives_without_its_unit_is_no_answer():
+    text = ("CRC service level measures 3 and 4. The target was initially five days, but then revised to ten "
+            "days. Source: Community Performance Statistics April - June 2017, Ministry of Justice. However, we "
+            "understand this has recently been revised to fifteen days.")
+    # "revised to ten" is the question's own "ten days", several words after "five days".
+    found = _found(text, "A 2017 annual report footnote says the timeliness target for sentence plans began at five "
+                         "days and was revised to ten; to what did HMI Probation understand it had recently been revised?")
+    assert found.answer == "fifteen days"
