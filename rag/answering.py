@@ -114,7 +114,11 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     # "What was the youth reoffending rate?": a rate is a share ("37.8%"), not the "1-year" before it.
     # ... also after a clause that sets the scene: "For the 2015 cohort, what was the reoffending rate ...?"
     ("percent", re.compile(r"(?:^|,)\s*what\s+(?:was|is|were|are)\s+(?:the\s+)?[\w\s'’-]*?\brates?\b", re.I)),
-    ("rating", re.compile(r"^\s*what (?:\w+ )?(?:rating|grade)\b|\bhow (?:was|were|is|are|did) .+ (?:rated|rate)\b"
+    # ... also after a clause that sets the scene: "In the 2025 inspection, which rating did ... get?"
+    # (unless a share is what is rated: "..., what rating did CRCs achieve on the share of ...?")
+    ("rating", re.compile(r"^\s*what (?:\w+ )?(?:rating|grade)\b"
+                          r"|(?:^|,)\s*(?:what|which) (?:\w+ )?rating\b(?![^?]*(?:\bshare|\bproportion|\bpercentage|\btarget"
+                          r"|\bper\s?cent|%))|\bhow (?:was|were|is|are|did) .+ (?:rated|rate)\b"
                           r"|\bwhat was .+ rated\b|^\s*what did .+ (?:rate|grade)\b"
                           # "What was the overall rating of ...?", "What is London CRC's rating?"
                           r"|^\s*what (?:was|is|were|are) [\w\s'’-]{0,40}?\bratings?\b",

@@ -90,6 +90,9 @@ from rag.retrieval import Hit, read_also, with_latest
         ("What is London CRC rated?", "number"),
         ("What is the Target Operating Model?", "definition"),
         ("What was the overall rating of the national arrangements?", "rating"),
+        ("In the 2025 inspection, which rating did the 'Staffing' standard get?", "rating"),
+        ("In the 2017 table, what rating did CRCs achieve on the share released to settled accommodation?", "percent"),
+        ("Which grade of probation staff was in shortfall?", "name"),
         ("What is the staff grade with most vacancies?", "number"),
         ("What are the NPS workloads?", "number"),
         # A headcount counts people, which no duration does.
