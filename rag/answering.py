@@ -115,10 +115,11 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     # ... also after a clause that sets the scene: "For the 2015 cohort, what was the reoffending rate ...?"
     ("percent", re.compile(r"(?:^|,)\s*what\s+(?:was|is|were|are)\s+(?:the\s+)?[\w\s'’-]*?\brates?\b", re.I)),
     # ... also after a clause that sets the scene: "In the 2025 inspection, which rating did ... get?"
-    # (unless a share is what is rated: "..., what rating did CRCs achieve on the share of ...?")
-    ("rating", re.compile(r"^\s*what (?:\w+ )?(?:rating|grade)\b"
-                          r"|(?:^|,)\s*(?:what|which) (?:\w+ )?rating\b(?![^?]*(?:\bshare|\bproportion|\bpercentage|\btarget"
-                          r"|\bper\s?cent|%))|\bhow (?:was|were|is|are|did) .+ (?:rated|rate)\b"
+    # (unless a share or a performance figure is what is rated: "..., what rating did CRCs achieve
+    # on the share of ...?", "What rating does the NPS performance table give for SL010?")
+    ("rating", re.compile(r"(?:^|,)\s*(?:what|which) (?:\w+ )?(?:rating|(?<=what )(?:\w+ )?grade)\b(?![^?]*(?:\bshare|\bproportion"
+                          r"|\bpercentage|\btarget|\bper\s?cent|%|\bperformance\s+(?:table|figure|measure|data)|\bservice\s+level))"
+                          r"|\bhow (?:was|were|is|are|did) .+ (?:rated|rate)\b"
                           r"|\bwhat was .+ rated\b|^\s*what did .+ (?:rate|grade)\b"
                           # "What was the overall rating of ...?", "What is London CRC's rating?"
                           r"|^\s*what (?:was|is|were|are) [\w\s'’-]{0,40}?\bratings?\b",
@@ -828,6 +829,10 @@ _PER_SPELL = re.compile(rf"(?i)[^.;:]{{0,40}}?\b(?:per|a|an|each|every)\s+{_SPEL
 _ASKS_RATE = re.compile(rf"(?i)\b(?:per|a|an|each|every)\s+{_SPELLS}\b|\b(?:weekly|daily|monthly|fortnightly|hourly)\b"
                         r"|\bhow often\b|\baverage\b|\btypical(?:ly)?\b|\brate\b|\bfrequen")
 RATE_PENALTY = 0.3
+# A measure's or document's code ("SL012", "SCH9") names one row of a table: a figure whose own
+# line and label do not give the code the question names is another row's.
+_CODE = re.compile(r"\b(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z\d]{3,}\b")
+CODE_PENALTY = 0.5
 _ASKS_EXISTING = re.compile(r"(?i)\bhow many\b[^?]*\b(?:are|were|was|is)\s+there\b")
 # "few reports now propose one", "wait for a place on one": with no noun after it, "one" stands
 # for a thing named before, a pronoun, not a count.
@@ -2147,6 +2152,7 @@ def extract_answer(
     # "What is the typical caseload range?" is answered by both ends: "50–90", not "50".
     asks_range = kind in ("count", "number", "percent", "money") and bool(_ASKS_RANGE.search(question))
     asks_year = bool(re.search(r"(?i)\byears?\b", question))
+    codes_asked = set(_CODE.findall(question))
     asks_exact = kind in FIGURE_KINDS and bool(_ASKS_EXACT.search(question))
     rating_asked = ((m.group(1) or m.group(2)).lower() if kind != "rating" and (m := _RATING_ASKED.search(question))
                     else None)
@@ -2358,6 +2364,8 @@ def extract_answer(
                 shape_penalty += RANGE_PENALTY
             if kind in ("count", "number", "duration") and not asks_rate and _PER_SPELL.match(sentence, value[1]):
                 shape_penalty += RATE_PENALTY  # "seven hours of unpaid work per week" for "how many hours in 2016/17?"
+            if codes_asked and not codes_asked <= set(_CODE.findall(f"{before_text} {sentence}")):
+                shape_penalty += CODE_PENALTY  # "SCH9 SL010 ... 89.5%" for "What did CRCs achieve on SCH9 SL012?"
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):
                 shape_penalty += YEAR_ONLY_PENALTY  # "When ...?" is better answered by "November 2017" than "(2017)"
             # A count counts something; a share need only when the question names what of.

@@ -93,6 +93,7 @@ from rag.retrieval import Hit, read_also, with_latest
         ("In the 2025 inspection, which rating did the 'Staffing' standard get?", "rating"),
         ("In the 2017 table, what rating did CRCs achieve on the share released to settled accommodation?", "percent"),
         ("Which grade of probation staff was in shortfall?", "name"),
+        ("What rating does the 2017 NPS performance table give for SL010?", "number"),
         ("What is the staff grade with most vacancies?", "number"),
         ("What are the NPS workloads?", "number"),
         # A headcount counts people, which no duration does.
@@ -1903,3 +1904,13 @@ def test_a_figure_the_question_gives_without_its_unit_is_no_answer():
     found = _found(text, "A 2017 annual report footnote says the timeliness target for sentence plans began at five "
                          "days and was revised to ten; to what did HMI Probation understand it had recently been revised?")
     assert found.answer == "fifteen days"
+
+
+def test_a_figure_is_of_the_table_row_whose_code_the_question_names():
+    text = ("SCH9 SL010 – Percentage of offenders with an unpaid work requirement that have completed it\n\n"
+            "89.5% 90%\n\n"
+            "NPS SL012 – Percentage of recall referrals made within 24 hours of the NPS becoming aware of the breach\n\n"
+            "98.8% 95%")
+    assert _found(text, "What performance did the NPS achieve on SL012, recall referrals within 24 hours?").answer == "98.8%"
+    # The CRCs' measures are SCH9 codes, and none is SL012: the SL010 row is another measure.
+    assert _found(text, "What performance did CRCs achieve on service level measure SCH9 SL012?").answer is None
