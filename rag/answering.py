@@ -1319,16 +1319,17 @@ PLACE_PENALTY = 0.2
 # (Not an area or region: "West Mercia" looks like a person's name.)
 _BODY_KINDS = frozenset((
     "division", "service", "company", "organisation", "body", "team", "provider", "trust", "unit", "department",
-    "agency", "charity", "partnership", "inspectorate"))
+    "agency", "charity", "partnership", "inspectorate", "owner", "contractor"))
 PERSON_PENALTY = 0.3
 
 
 OTHER_KIND_PENALTY = 0.3
-# Kinds of body that can stand for one another: a CRC (a company) is a provider, a trust may be a
+# Kinds of body that can stand for one another: a CRC (a company) is a provider, a CRC's owner or
+# contractor is a company or partnership, a trust may be a
 # charity, and an NPS division is named by its service ("North West NPS"). An inspectorate is
 # none of them. "Which organisation ...?" or "Which body ...?" asks for any kind.
 _KIND_GROUPS = tuple(frozenset(t for k in group.split() for t in tokenize(k)) for group in (
-    "company companies partnership trust charity provider",
+    "company companies partnership trust charity provider owner contractor",
     "division service unit team department agency",
     "inspectorate",
 ))
@@ -1346,7 +1347,7 @@ def of_another_kind(name: str, type_nouns: frozenset[str], acronyms: dict[str, f
     own: set[str] = set()
     for w in re.findall(r"[\w’'-]+", name):
         if w.isupper() and len(w) > 1:
-            own |= acronyms.get(w.lower().rstrip("s"), frozenset()) & _KIND_STEMS
+            own |= acronyms.get(w.lower(), frozenset()) & _KIND_STEMS  # "NPS", not "NP"
         elif w[:1].isupper():
             own |= set(tokenize(w)) & _KIND_STEMS
     return bool(own) and not own & allowed
@@ -2335,7 +2336,7 @@ def extract_answer(
                 shape_penalty += ERA_PENALTY  # "recently revised to ...?" -> not "initially five days"
             if body_asked and _ends_in_person(value[2], common_words):
                 shape_penalty += PERSON_PENALTY  # "Which NPS division ...?" -> not "... Justin Russell"
-            if body_asked and of_another_kind(value[2], type_nouns, acronyms):
+            if body_asked and of_another_kind(value[2], type_nouns, (abbreviations or {}) | acronyms):
                 shape_penalty += OTHER_KIND_PENALTY  # "Which NPS division ...?" -> not "HM Inspectorate of Probation"
             if place and not _after_place_word(sentence, value) and _names_a_body(value[2]):
                 shape_penalty += PLACE_PENALTY  # "HM Prison and Probation Service has ..." names no place

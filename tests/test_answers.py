@@ -1914,3 +1914,16 @@ def test_a_figure_is_of_the_table_row_whose_code_the_question_names():
     assert _found(text, "What performance did the NPS achieve on SL012, recall referrals within 24 hours?").answer == "98.8%"
     # The CRCs' measures are SCH9 codes, and none is SL012: the SL010 row is another measure.
     assert _found(text, "What performance did CRCs achieve on service level measure SCH9 SL012?").answer is None
+
+
+def test_a_crc_owner_is_a_company_not_a_service(service):
+    from rag.answering import of_another_kind
+
+    nps = {"nps": frozenset({"nation", "probat", "servic"})}
+    # "NPS" stands for a service (not "NP" and a plural s); an owner is a company or partnership.
+    assert of_another_kind("NPS", frozenset({"owner"}), nps)
+    assert not of_another_kind("EOS Works Ltd", frozenset({"owner"}), nps)
+    # Figure 10's heading row "NPS division CRC owner Contract package area" echoes the question
+    # best, but the NPS owns no CRC; the row below names the owner.
+    assert service.ask("Which CRC owner held the Warwickshire and West Mercia contract package area in "
+                       "2017?").answer == "EOS Works Ltd"
