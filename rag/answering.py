@@ -135,7 +135,8 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     ("count", re.compile(r"(?:^|,)\s*how many\b(?!\s+(?:in|out of)\b)", re.I)),
     # "What end-of-year caseload was used to express reviews as a share of caseload?": the thing
     # named after "what" is asked for; a share later in the question only says what it was for.
-    ("count", re.compile(r"^\s*(?:what|which)\s+(?:[\w/-]+\s+){0,3}?(?:caseloads?|head\s?counts?|populations?)\b", re.I)),
+    # ("Which CRC aimed for caseloads of 55 to 70?" asks for the CRC.)
+    ("count", re.compile(r"^\s*what\s+(?:[\w/-]+\s+){0,3}?(?:caseloads?|head\s?counts?|populations?)\b", re.I)),
     ("percent", re.compile(r"\b(percentage|per cent|percent|proportion|share|what fraction|"
                            r"how many (in|out of) (every|ten|\d+)|rate of)\b|%", re.I)),
     ("money", re.compile(r"\b(money|cost|costs|budget|funding|funded|fund|spend|spent|worth|pounds|invest\w*|value of)\b|£"
@@ -147,7 +148,7 @@ _KIND_CUES: list[tuple[str, re.Pattern]] = [
     ("date", re.compile(r"\b(?:by|since|until|from)\s+when\b|^\s*(when(?![^?]*,\s*(?:(?:up to|roughly|about|around|approximately|exactly)\s+)?"
                         r"(?:how|what|which|who|where|in what)\b)|what date"
                         r"|on what date|which period|what period)\b"
-                        r"|\b(which|what) (months?|years?|dates?|days?)\b"
+                        r"|\b(which|what) (?:(?:baseline|base|calendar|financial|starting|reference) )?(months?|years?|dates?|days?)\b"
                         # ... also after a clause that names the source: "According to the table, when was ...?"
                         r"|,\s*when\s+(?:was|were|did|does|do|is|are|will|would|had|has|have)\b", re.I)),
     ("name", re.compile(r"^\s*(who|whom|where|which|what (organisation|company|body|panel|scale|review|prison|name))\b"

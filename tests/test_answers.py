@@ -94,6 +94,8 @@ from rag.retrieval import Hit, read_also, with_latest
         ("In the 2017 table, what rating did CRCs achieve on the share released to settled accommodation?", "percent"),
         ("Which grade of probation staff was in shortfall?", "name"),
         ("What rating does the 2017 NPS performance table give for SL010?", "number"),
+        ("Which CRC aimed for caseloads of between 55 and 70?", "name"),
+        ("Against which baseline year are CRCs' reoffending measures assessed?", "date"),
         ("What is the staff grade with most vacancies?", "number"),
         ("What are the NPS workloads?", "number"),
         # A headcount counts people, which no duration does.
