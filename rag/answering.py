@@ -1655,6 +1655,26 @@ def with_years_resolved(question: str) -> str:
     return question
 
 
+# A point in time, "at 30 September 2017", "as of March 2019": not "the April 2025 report",
+# which names a report, nor "between December 2024 and February 2025", a period.
+_MONTH_YEAR = re.compile(rf"(?i:\b(?:at|on|as\s+(?:at|of)|by|(?:at\s+)?the\s+end\s+of))\s+(?:\d{{1,2}}\s+)?({_MONTH})\s+((?:19|20)\d\d)\b")
+MONTH_PENALTY = 1.0  # as for another year: the figure is of another date
+_DATE_REACH = 600  # how far back into the passage before a sentence may take its date from
+
+
+def months_in(text: str) -> frozenset[tuple[str, int]]:
+    """The points in time a text names, as month and year: "at 30 September 2017" is (September, 2017)."""
+    return frozenset((m.group(1), int(m.group(2))) for m in _MONTH_YEAR.finditer(text))
+
+
+def other_month(asked: frozenset[tuple[str, int]], stated: frozenset[tuple[str, int]]) -> bool:
+    """Whether figures are dated to another month of the year the question asks about: "At 30
+    September 2017, there were 3,434 band 4 officers" says nothing of 31 March 2017. (Another
+    year is the year checks' business, and a sentence naming no month is not dated by month.)"""
+    same_year = {(m, y) for m, y in stated if y in {y for _, y in asked}}
+    return bool(same_year) and not same_year & asked
+
+
 def years_asked(question: str) -> frozenset[int]:
     """The years a question asks about: the ones it names, less one it counts from."""
     years = set(years_in(question))
@@ -2154,6 +2174,7 @@ def extract_answer(
     # "What is the typical caseload range?" is answered by both ends: "50–90", not "50".
     asks_range = kind in ("count", "number", "percent", "money") and bool(_ASKS_RANGE.search(question))
     asks_year = bool(re.search(r"(?i)\byears?\b", question))
+    asked_months = months_in(question)
     codes_asked = set(_CODE.findall(question))
     asks_exact = kind in FIGURE_KINDS and bool(_ASKS_EXACT.search(question))
     rating_asked = ((m.group(1) or m.group(2)).lower() if kind != "rating" and (m := _RATING_ASKED.search(question))
@@ -2368,6 +2389,14 @@ def extract_answer(
                 shape_penalty += RATE_PENALTY  # "seven hours of unpaid work per week" for "how many hours in 2016/17?"
             if codes_asked and not codes_asked <= set(_CODE.findall(f"{before_text} {sentence}")):
                 shape_penalty += CODE_PENALTY  # "SCH9 SL010 ... 89.5%" for "What did CRCs achieve on SCH9 SL012?"
+            if asked_months and kind in ("count", "percent", "money", "number"):
+                # The sentence's own date, or the one it continues: "At 30 September 2017, there were
+                # 1,871 ... / and 632 FTE band 5 ..." (which may open the next passage).
+                dated = months_in(sentence) or months_in(before_text) or (
+                    months_in(passage_before(hit.chunk.id)[-_DATE_REACH:]) if not before_text and passage_before else
+                    frozenset())
+                if other_month(asked_months, dated):
+                    shape_penalty += MONTH_PENALTY  # "At 30 September 2017, ..." for "at 31 March 2017?"
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):
                 shape_penalty += YEAR_ONLY_PENALTY  # "When ...?" is better answered by "November 2017" than "(2017)"
             # A count counts something; a share need only when the question names what of.

@@ -189,12 +189,14 @@ class QAService:
         return lambda chunk_id, s, e: sims.get((chunk_id, s, e), 0.0)
 
     def passage_before(self, chunk_id: int) -> str:
-        """The passage just before this one in the same report ("" at its start): it can date
-        what this one describes, or hold the caption of the table this one continues."""
+        """The text just before this passage in the same report ("" at its start): it can date
+        what this one describes, or hold the caption of the table this one continues. Passages
+        overlap; what they share is this passage's own text, not what comes before it."""
         chunks = self.stored.chunks
         if chunk_id <= 0 or chunks[chunk_id - 1].doc != chunks[chunk_id].doc:
             return ""
-        return chunks[chunk_id - 1].text
+        before, this = chunks[chunk_id - 1], chunks[chunk_id]
+        return before.text[:max(0, this.clean_start - before.clean_start)]
 
     def original_span(self, doc: str, clean_start: int, clean_end: int) -> tuple[int, int]:
         seg = self.stored.offsets[doc][clean_start:clean_end]

@@ -1929,3 +1929,17 @@ def test_a_crc_owner_is_a_company_not_a_service(service):
     # best, but the NPS owns no CRC; the row below names the owner.
     assert service.ask("Which CRC owner held the Warwickshire and West Mercia contract package area in "
                        "2017?").answer == "EOS Works Ltd"
+
+
+def test_a_figure_dated_to_another_month_does_not_answer_for_the_month_asked(service):
+    from rag.answering import months_in
+
+    assert months_in("At 30 September 2017, there were 1,871 FTE band 3 officers") == {("September", 2017)}
+    # A report named by its month, or a period, is no point in time.
+    assert months_in("How many cases did the April 2025 report examine?") == frozenset()
+    assert months_in("Fieldwork took place between December 2024 and February 2025.") == frozenset()
+    # The footnote's staffing figures are "At 30 September 2017"; it gives none for March.
+    assert service.ask("How many full-time equivalent band 4 probation officers did the NPS have at "
+                       "30 September 2017?").answer == "3,434"
+    for band in ("band 4 probation officers", "band 5 senior probation officers"):
+        assert service.ask(f"How many full-time equivalent {band} did the NPS have at 31 March 2017?").answer is None
