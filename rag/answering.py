@@ -229,7 +229,7 @@ def is_change(sentence: str, value: tuple[int, int, str]) -> bool:
 
 
 # "... (2.5%) over the quarter", "... on the year": the span a change is measured over.
-_OVER_INTERVAL = re.compile(r"(?i)\s*(?:\([^)]{1,12}\)\s*)?(?:over|on|in|during|since|compared\s+(?:to|with))\s+the\s+(?:last\s+|previous\s+|past\s+)?(quarter|year|month|week)\b")
+_OVER_INTERVAL = re.compile(r"(?i)\)?\s*(?:\([^)]{1,12}\)\s*)?(?:over|on|in|during|since|compared\s+(?:to|with))\s+the\s+(?:last\s+|previous\s+|past\s+)?(quarter|year|month|week)\b")
 _ASKS_INTERVAL = re.compile(r"(?i)\b(?:over|on|in|during)\s+the\s+(?:last\s+|previous\s+|past\s+)?(quarter|year|month|week)\b"
                             r"|\b(quarter|year|month|week)[- ](?:on|over)[- ](?:quarter|year|month|week)\b|\b(quarter|year|month|week)ly\b")
 INTERVAL_BONUS = 1.0

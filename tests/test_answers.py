@@ -1943,3 +1943,11 @@ def test_a_figure_dated_to_another_month_does_not_answer_for_the_month_asked(ser
                        "30 September 2017?").answer == "3,434"
     for band in ("band 4 probation officers", "band 5 senior probation officers"):
         assert service.ask(f"How many full-time equivalent {band} did the NPS have at 31 March 2017?").answer is None
+
+
+def test_a_share_in_brackets_is_read_with_the_span_after_its_bracket():
+    text = ("At 30 September 2017, there were 1,871 FTE band 3 probation services officers in post, an increase "
+            "of 15 (0.8%) on the quarter and 357 (23.6%) over the last year.")
+    question = "By what percentage did the number of FTE band 3 probation services officers increase over the year?"
+    assert _found(text, question).answer == "23.6%"
+    assert _found(text, question.replace("over the year", "on the quarter")).answer == "0.8%"
