@@ -1675,6 +1675,34 @@ def other_month(asked: frozenset[tuple[str, int]], stated: frozenset[tuple[str, 
     return bool(same_year) and not same_year & asked
 
 
+# "probation officers", "victim liaison officers": a post is named by the word before its noun.
+_ROLE = re.compile(r"\b([A-Za-z]{3,})\s+(officers?|workers?|managers?)\b")
+_NOT_QUALIFIERS = STOPWORDS | {"senior", "junior", "experienced", "new", "qualified", "trainee", "full-time",
+                               "other", "some", "those", "these", "many", "more", "fewer", "most", "nps", "crc", "crcs"}
+ROLE_PENALTY = 0.3
+
+
+def roles_in(question: str) -> dict[str, str]:
+    """The posts a question names, as {noun stem: the word that says which}: {"offic": "probat"}."""
+    roles = {}
+    for m in _ROLE.finditer(question):
+        word = m.group(1).lower()
+        if word not in _NOT_QUALIFIERS and (stems := tokenize(word)):
+            roles[tokenize(m.group(2))[0]] = stems[0]
+    return roles
+
+
+def other_role(sentence: str, roles: dict[str, str]) -> bool:
+    """Whether a sentence is about another post than asked: "Victim liaison officers ... have an
+    average of 215 cases" says nothing of probation officers' caseloads."""
+    for m in _ROLE.finditer(sentence):
+        noun, word = tokenize(m.group(2))[0], m.group(1).lower()
+        asked = roles.get(noun)
+        if asked and word not in _NOT_QUALIFIERS and tokenize(word)[:1] != [asked] and asked not in token_set(sentence):
+            return True
+    return False
+
+
 def years_asked(question: str) -> frozenset[int]:
     """The years a question asks about: the ones it names, less one it counts from."""
     years = set(years_in(question))
@@ -2174,6 +2202,7 @@ def extract_answer(
     # "What is the typical caseload range?" is answered by both ends: "50–90", not "50".
     asks_range = kind in ("count", "number", "percent", "money") and bool(_ASKS_RANGE.search(question))
     asks_year = bool(re.search(r"(?i)\byears?\b", question))
+    role_asked = roles_in(question)
     asked_months = months_in(question)
     codes_asked = set(_CODE.findall(question))
     asks_exact = kind in FIGURE_KINDS and bool(_ASKS_EXACT.search(question))
@@ -2397,6 +2426,8 @@ def extract_answer(
                     frozenset())
                 if other_month(asked_months, dated):
                     shape_penalty += MONTH_PENALTY  # "At 30 September 2017, ..." for "at 31 March 2017?"
+            if role_asked and other_role(sentence, role_asked):
+                shape_penalty += ROLE_PENALTY  # "Victim liaison officers ... 215 cases" for "NPS probation officers"
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):
                 shape_penalty += YEAR_ONLY_PENALTY  # "When ...?" is better answered by "November 2017" than "(2017)"
             # A count counts something; a share need only when the question names what of.

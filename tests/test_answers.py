@@ -1951,3 +1951,15 @@ def test_a_share_in_brackets_is_read_with_the_span_after_its_bracket():
     question = "By what percentage did the number of FTE band 3 probation services officers increase over the year?"
     assert _found(text, question).answer == "23.6%"
     assert _found(text, question.replace("over the year", "on the quarter")).answer == "0.8%"
+
+
+def test_a_figure_about_another_post_does_not_answer_for_the_post_asked():
+    from rag.answering import other_role, roles_in
+
+    roles = roles_in("What was the average caseload of NPS probation officers?")
+    assert roles == {"offic": "probat"}
+    assert other_role("Victim liaison officers have an average of 215 cases on their books.", roles)
+    assert not other_role("There were 615 probation officer vacancies across the NPS.", roles)
+    text = "Victim liaison officers, who work with victims of serious crimes, have an average of 215 cases on their books."
+    assert _confidence(text, "What is the average caseload of probation officers?") < (
+        _confidence(text, "What is the average caseload of victim liaison officers?") - 0.5)
