@@ -1564,6 +1564,8 @@ _FOCUSED_KINDS = ("count", "number", "percent", "money")
 # How reports say when they come out; a date question about that is answered by such a sentence.
 _PUBLICATION = re.compile(r"(?i)\b(?:publish\w*|publication|released?|launch\w*|(?:is|was|will be) available)\b")
 PUBLICATION_BONUS = 0.3
+# ... and so is a reference: "‘The work of probation services in courts’, HMI Probation (June 2017)".
+_CITED_DATE = re.compile(rf"[’'”\"],?\s+[^()]{{0,60}}\((?:{_MONTH})\s+(?:19|20)\d\d\)")
 # "Which body published the statistics behind ...?", "Which researchers does the report cite?" are
 # answered by a reference: "Source: Youth Justice statistics ..., Youth Justice Board", "Sentencing
 # Council (2008) Magistrates' Court Sentencing Guidelines".
@@ -2453,7 +2455,7 @@ def extract_answer(
                 # "Which NPS division ...?" -> "North West NPS", not "Justin Russell" (and not "NPS" alone).
                 focus_bonus += KIND_BONUS
             # "When was the report published?" is answered by "The report is available ... on 29 April 2025".
-            if publication_asked and _PUBLICATION.search(sentence):
+            if publication_asked and (_PUBLICATION.search(sentence) or _CITED_DATE.search(sentence)):
                 focus_bonus += PUBLICATION_BONUS
             if asks_source and _REFERENCE.search(sentence):
                 focus_bonus += SOURCE_BONUS

@@ -1963,3 +1963,10 @@ def test_a_figure_about_another_post_does_not_answer_for_the_post_asked():
     text = "Victim liaison officers, who work with victims of serious crimes, have an average of 215 cases on their books."
     assert _confidence(text, "What is the average caseload of probation officers?") < (
         _confidence(text, "What is the average caseload of victim liaison officers?") - 0.5)
+
+
+def test_a_reference_dates_the_publication_it_cites():
+    text = ("We looked at the work of YOTs in a thematic inspection published in October 2017. "
+            "‘The work of probation services in courts’, HMI Probation (June 2017) hmiprobation/inspections.")
+    found = _found(text, "When was HMI Probation's thematic inspection of the work of probation services in courts published?")
+    assert found.answer == "June 2017"
