@@ -37,7 +37,7 @@ class AskResponse(BaseModel):
     question: str
     searched_as: str | None = Field(None, description="the question as searched, when misspelt words in it were "
                                     "corrected to words the reports use ('probaton' -> 'probation') or a year it "
-                                    "counts to was written in ('in 2006 ... ten years later (2016)'); null otherwise")
+                                    "counts to was written in ('in 2006 ... ten years later' -> 'in 2006 ... in 2016'); null otherwise")
     answer: str | None = Field(description="the extracted figure, name or date; null when not found")
     answer_sentence: str | None
     answer_kind: str = Field(description="what the question asks for: count, percent, money, name, date, duration, "
