@@ -30,7 +30,7 @@ from rag.answering import (
     with_years_resolved,
     without_time_words,
 )
-from rag.chunking import context_header, indexed_text
+from rag.chunking import context_header, indexed_text, prose_text
 from rag.corpus import Document, scan_library
 from rag.embedding import Encoder, encoder_for
 from rag.errors import BadQuestion, DocumentError, NoMatchingDocuments, UnknownDocument, listing, shown
@@ -316,11 +316,12 @@ class QAService:
 def build_search_index(stored: StoredIndex, documents: dict[str, Document]) -> SearchIndex:
     headers = {d.doc: context_header(d) for d in documents.values()}
     texts = [indexed_text(headers[c.doc], c) for c in stored.chunks]
+    prose = [(c.id, t) for c in stored.chunks if (t := prose_text(headers[c.doc], c)) is not None]
     years = np.array([documents[c.doc].year or 0 for c in stored.chunks], dtype=np.int32)
     return SearchIndex(
         faiss_index=stored.faiss_index,
         chunks=stored.chunks,
-        bm25=BM25.build(texts),
+        bm25=BM25.build(texts, parts=prose),
         chunk_docs=np.array([c.doc for c in stored.chunks], dtype=object),
         chunk_years=years,
         prose_chunks=stored.sentences["prose_chunks"].astype(np.int64),

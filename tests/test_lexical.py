@@ -23,3 +23,14 @@ def test_a_question_about_every_crc_finds_the_passage_about_all_crcs():
     bm25 = BM25.build(["We will have inspected all CRCs by April 2019.", "Inspectors visited every prison in 2019."])
     scores = bm25.scores("By what month will every CRC have been inspected?")
     assert scores[0] > scores[1]
+
+
+def test_prose_before_a_long_table_is_scored_as_a_passage_of_its_own():
+    prose = "We will have inspected all CRCs by April 2019."
+    table = "\n".join(f"Area {i}\nOwner {i}\nMonth {i}" for i in range(40))
+    texts = [f"{prose}\n\n{table}", "CRCs were inspected in Kent, in London and in several other areas of England last year."]
+    without = BM25.build(texts).scores("When will all CRCs have been inspected?")
+    assert without[0] < without[1]  # the table's length dilutes the sentence's words
+    scores = BM25.build(texts, parts=[(0, prose)]).scores("When will all CRCs have been inspected?")
+    assert scores[0] > scores[1]
+    assert scores[1] == without[1]  # a part adds nothing to the statistics
