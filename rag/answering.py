@@ -850,6 +850,22 @@ _RATING_LABEL = re.compile(rf"(?i)['‘\"“]{_RATINGS}['’\"”]")
 OTHER_RATING_PENALTY = 0.3
 RATING_BONUS = 0.1
 _ASKS_EXACT = re.compile(r"(?i)\b(?:exact(?:ly)?|precise(?:ly)?)\b")
+_DAY_OF_MONTH = re.compile(rf"\d{{1,2}}(?:st|nd|rd|th)?\s+((?:{_MONTH})\s+(?:19|20)\d\d)")
+_ASKS_DAY = re.compile(r"(?i)\b(?:what|which)\s+(?:day|date)\b|\bexact(?:ly)?\b|\bprecise(?:ly)?\b|\bwhen\s+in\b")
+
+
+def days_of_given_months(question: str) -> frozenset[str]:
+    """The months the question dates itself by ("the report published in April 2025"), whose
+    days answer nothing it asks: "29 April 2025" only restates its "April 2025". A question
+    that asks for the day ("On what date in April 2025 ...?") gets them back."""
+    if _ASKS_DAY.search(question):
+        return frozenset()
+    return frozenset(" ".join(m.group(0).split()).lower() for m in re.finditer(rf"\b(?:{_MONTH})\s+(?:19|20)\d\d\b", question))
+
+
+def _day_of(value: str, months: frozenset[str]) -> bool:
+    return bool(months) and (m := _DAY_OF_MONTH.fullmatch(value.strip())) is not None \
+        and " ".join(m.group(1).split()).lower() in months
 _HEDGE_BEFORE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|under|almost|nearly|around|about|roughly"
                            r"|approximately|some|just over|just under|up to)\s+$")
 _VAGUE_ONE = re.compile(r"(?i)\b(?:more than|at least|over|fewer than|less than|no more than|no|any|every|each|some)\s+$")
@@ -2208,6 +2224,7 @@ def extract_answer(
     asked_months = months_in(question)
     codes_asked = set(_CODE.findall(question))
     asks_exact = kind in FIGURE_KINDS and bool(_ASKS_EXACT.search(question))
+    given_months = days_of_given_months(question) if kind == "date" else frozenset()
     rating_asked = ((m.group(1) or m.group(2)).lower() if kind != "rating" and (m := _RATING_ASKED.search(question))
                     else None)
     asks_speaker = kind == "name" and bool(_ASKS_SPEAKER.search(question))
@@ -2301,7 +2318,7 @@ def extract_answer(
                 lead_tokens, lead_text = frozenset(), ""
             values = [c for c in candidates(sentence, kind, question_words, common_words)
                       if c[2].lower() not in question_values and not (kind == "name" and _echoes(c[2], question_words))
-                      ] if not is_chart_axis(sentence) else []
+                      and not _day_of(c[2], given_months)] if not is_chart_axis(sentence) else []
             if hit.chunk.fact and s == 0 and kind == "count" and not values:
                 # A key-facts line opens with its figure ("151 Number of YOTs"), not a footnote's number.
                 values = [c for c in candidates(sentence, "number")[:1]

@@ -468,6 +468,15 @@ def test_two_months_of_one_year_are_one_date():
     assert candidates("between July 2018 and June 2019", "date") == [(8, 17, "July 2018"), (22, 31, "June 2019")]
 
 
+def test_a_day_of_the_month_the_question_dates_itself_by_answers_nothing():
+    text = ("The London CRC inspection report was published on 21 August 2019. "
+            "Fieldwork for the London CRC inspection was carried out in April and May 2019.")
+    question = "When was fieldwork carried out for the London CRC inspection published in August 2019?"
+    assert _answer_from(text, question) == "April and May 2019"
+    # ... unless the day is what is asked.
+    assert _answer_from(text, "On what date in August 2019 was the London CRC report published?") == "21 August 2019"
+
+
 def test_a_label_the_question_quotes_must_be_in_the_answers_passage():
     from rag.answering import quoted_terms
 
