@@ -65,7 +65,10 @@ PATTERNS: dict[str, re.Pattern] = {
         # "in April and May 2019": two months of one year are one date.
         rf"\b(?:{_MONTH})\s(?:and|to|–|-)\s(?:{_MONTH})\s\d{{4}}\b"
         rf"|\b\d{{1,2}}\s(?:{_MONTH})\s\d{{4}}\b|\b(?:{_MONTH})\s\d{{4}}\b"
-        rf"|\b(?:spring|summer|autumn|winter)\s\d{{4}}\b|\b(?:19|20)\d{{2}}(?:/\d{{2}})?\b"
+        rf"|\b(?:spring|summer|autumn|winter)\s\d{{4}}\b"
+        # "the beginning of 2018" says when in the year: "2018" alone says less.
+        r"|\b(?:(?:the\s+)?(?:beginning|start|end|middle)\s+of\s+|early\s+|late\s+)(?:19|20)\d{2}\b"
+        r"|\b(?:19|20)\d{2}(?:/\d{2})?\b"
     ),
     "count": re.compile(
         r"\bnot\s+(?:one|a\s+single)\b|"  # "Not one prisoner was found a job": zero
@@ -850,6 +853,8 @@ _RATING_LABEL = re.compile(rf"(?i)['‘\"“]{_RATINGS}['’\"”]")
 OTHER_RATING_PENALTY = 0.3
 RATING_BONUS = 0.1
 _ASKS_EXACT = re.compile(r"(?i)\b(?:exact(?:ly)?|precise(?:ly)?)\b")
+_ASKS_WHICH_YEAR = re.compile(r"(?i)\b(?:what|which)\s+year\b")
+_QUALIFIED_YEAR = re.compile(r"(?i)(?:(?:the\s+)?(?:beginning|start|end|middle)\s+of|early|late)\s+(\d{4})")
 _DAY_OF_MONTH = re.compile(rf"\d{{1,2}}(?:st|nd|rd|th)?\s+((?:{_MONTH})\s+(?:19|20)\d\d)")
 _ASKS_DAY = re.compile(r"(?i)\b(?:what|which)\s+(?:day|date)\b|\bexact(?:ly)?\b|\bprecise(?:ly)?\b|\bwhen\s+in\b")
 
@@ -2541,6 +2546,8 @@ def extract_answer(
             # to the December 2020 release, how many ... in June 2019?"
             or _dated_otherwise(sentence, years_in(_SOURCE_NAMED.sub(" ", question)), said_when)):
         return Extracted(None, None, None, None, None, None, None, kind, round(score, 4))
+    if kind == "date" and _ASKS_WHICH_YEAR.search(question) and (year := _QUALIFIED_YEAR.fullmatch(vtext)):
+        vs, vtext = vs + year.start(1), year.group(1)  # "In which year ...?" -> "2018", not "the beginning of 2018"
     return Extracted(vtext, sentence.strip(), rank, s, e, s + vs, s + ve, kind, round(score, 4))
 
 

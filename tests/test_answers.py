@@ -477,6 +477,14 @@ def test_a_day_of_the_month_the_question_dates_itself_by_answers_nothing():
     assert _answer_from(text, "On what date in August 2019 was the London CRC report published?") == "21 August 2019"
 
 
+def test_when_in_the_year_is_part_of_the_date():
+    text = "A national strategy for women who offend is in development, expected for the beginning of 2018."
+    assert _answer_from(text, "When was the national strategy for women who offend expected?") == "the beginning of 2018"
+    assert _answer_from(text, "In which year was the national strategy for women who offend expected?") == "2018"
+    assert [c[2] for c in candidates("In early 2016 and in late 2016, we inspected two CRCs.", "date")] == [
+        "early 2016", "late 2016"]
+
+
 def test_a_label_the_question_quotes_must_be_in_the_answers_passage():
     from rag.answering import quoted_terms
 
