@@ -1592,6 +1592,9 @@ def test_a_change_the_question_grants_is_not_what_it_asks_for():
     question = "Despite the rise in charges, what proportion of those under supervision were charged with one?"
     assert _answer_from(text, question) == "0.2%"
     assert _answer_from(text, "By what percentage did the number charged with a serious further offence rise?") == "20%"
+    # ... and so does a clause the question opens with to concede it.
+    conceded = "Even though the number charged rose after 2014, what proportion of those under supervision were charged?"
+    assert _answer_from(text, conceded) == "0.2%"
 
 
 def test_a_named_rate_needs_a_passage_that_speaks_of_it():
