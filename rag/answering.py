@@ -2233,8 +2233,9 @@ def extract_answer(
     codes_asked = set(_CODE.findall(question))
     asks_exact = kind in FIGURE_KINDS and bool(_ASKS_EXACT.search(question))
     given_months = days_of_given_months(question) if kind == "date" else frozenset()
-    rating_asked = ((m.group(1) or m.group(2)).lower() if kind != "rating" and (m := _RATING_ASKED.search(question))
-                    else None)
+    # "Even as three improved to 'Good', how many were rated 'Inadequate'?" asks about 'Inadequate'.
+    rating_asked = ((m.group(1) or m.group(2)).lower()
+                    if kind != "rating" and (m := _RATING_ASKED.search(_CONCEDED.sub(" ", question))) else None)
     asks_speaker = kind == "name" and bool(_ASKS_SPEAKER.search(question))
     body_asked = kind == "name" and not person and bool(type_nouns & _BODY_KINDS)
     era = asked_era(question)

@@ -1510,6 +1510,9 @@ def test_a_count_for_a_rating_is_its_list_item_not_the_lead_in_or_a_count_of_imp
             "Encouragingly, three probation services improved their overall rating to ‘good’ this year.")
     assert _answer_from(text, "How many probation services received an overall 'Good' rating?") == "four"
     assert _answer_from(text, "How many probation services improved their overall rating to 'Good'?") == "three"
+    # A rating the question concedes in passing is not the one it asks about.
+    assert _answer_from(text, "Even as three services improved to 'Good', how many probation services were rated "
+                              "'Requires improvement'?") == "six"
 
 
 def test_a_table_row_is_read_with_its_caption_and_column_headings():
