@@ -1909,7 +1909,8 @@ def type_nouns_of(question: str) -> frozenset[str]:
     of capitalised words only the last is a kind ("Which National Probation Service division"
     -> service, division); the others only name it, so a name that ends in one of them
     ("HM Inspectorate of Probation") merely echoes the question."""
-    m = re.search(r"(?i)\b(?:which|what)\s+([^,;:?]*)", question)
+    m = re.search(r"(?i)\b(?:which|what)\s+(?:(?:was|is|were|are)\s+the\s+(?:only|sole|single|first|last)\s+)?([^,;:?]*)",
+                  question)
     words: list[str] = []
     for w in re.findall(r"[\w'’-]+", m.group(1) if m else "")[:4]:
         lw = w.lower()

@@ -250,6 +250,7 @@ def test_the_kind_a_which_question_asks_for_is_its_noun_not_the_names_that_quali
     assert type_nouns_of("Which grade of probation staff was short?") == {"grade"}
     assert type_nouns_of("Which body's Magistrates' Court Sentencing Guidelines does it cite?") == {"body"}
     assert type_nouns_of("Which two CRCs made a difference?") == {"crc", "made"}
+    assert type_nouns_of("Which was the only National Probation Service division rated 'Good'?") == {"service", "division"}
     # "Durham" only names the CRC asked about; a name ending in it is no organisation for that.
     row = "Sodexo South Yorkshire South Yorkshire June 2017 ARCC Durham Tees Valley Durham August 2017"
     assert _answer_from(row, "Which organisation owned Durham Tees Valley CRC?") == "ARCC"
