@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.charts import reading_of
+from rag.charts import reading_of, series_says_yes
 from rag.chunking import Chunk, glossary
 from rag.lexical import BM25, STOPWORDS, tokenize
 from rag.retrieval import Hit
@@ -858,6 +858,10 @@ RATING_BONUS = 0.1
 _ASKS_EXACT = re.compile(r"(?i)\b(?:exact(?:ly)?|precise(?:ly)?)\b")
 _ASKS_WHICH_YEAR = re.compile(r"(?i)\b(?:what|which)\s+year\b")
 _QUALIFIED_YEAR = re.compile(r"(?i)(?:(?:the\s+)?(?:beginning|start|end|middle)\s+of|early|late)\s+(\d{4})")
+# A chart's "No" bars answer a question about what was not done or fell short, and only such a question.
+_NEGATED = re.compile(r"(?i)\b(?:not|no|never|without|insufficient\w*|inadequate\w*|fail\w*|lack\w*|short|unsatisfactor\w*"
+                      r"|impeded?)\b|n't\b")
+SERIES_PENALTY = 0.1
 _DAY_OF_MONTH = re.compile(rf"\d{{1,2}}(?:st|nd|rd|th)?\s+((?:{_MONTH})\s+(?:19|20)\d\d)")
 _ASKS_DAY = re.compile(r"(?i)\b(?:what|which)\s+(?:day|date)\b|\bexact(?:ly)?\b|\bprecise(?:ly)?\b|\bwhen\s+in\b")
 
@@ -2234,6 +2238,7 @@ def extract_answer(
     codes_asked = set(_CODE.findall(question))
     asks_exact = kind in FIGURE_KINDS and bool(_ASKS_EXACT.search(question))
     given_months = days_of_given_months(question) if kind == "date" else frozenset()
+    asks_not = bool(_NEGATED.search(question))
     # "Even as three improved to 'Good', how many were rated 'Inadequate'?" asks about 'Inadequate'.
     rating_asked = ((m.group(1) or m.group(2)).lower()
                     if kind != "rating" and (m := _RATING_ASKED.search(_CONCEDED.sub(" ", question))) else None)
@@ -2455,6 +2460,8 @@ def extract_answer(
                     frozenset())
                 if other_month(asked_months, dated):
                     shape_penalty += MONTH_PENALTY  # "At 30 September 2017, ..." for "at 31 March 2017?"
+            if kind in ("percent", "number") and reading and series_says_yes(text, s, e) is asks_not:
+                shape_penalty += SERIES_PENALTY  # "in what share was planning sufficient?" -> the "Yes" bar
             if role_asked and other_role(sentence, role_asked):
                 shape_penalty += ROLE_PENALTY  # "Victim liaison officers ... 215 cases" for "NPS probation officers"
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):

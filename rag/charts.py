@@ -44,16 +44,22 @@ _MAX_SERIES = 3
 @lru_cache(maxsize=4_096)
 def chart_readings(text: str) -> dict[int, str]:
     """What each chart figure in a passage measures, by the figure's offset."""
+    return {pos: " ".join(p for p in parts if p) for pos, parts in _chart_parts(text).items()}
+
+
+@lru_cache(maxsize=4_096)
+def _chart_parts(text: str) -> dict[int, tuple[str, str, str]]:
+    """Each chart figure's category, series and title, by the figure's offset."""
     lines = [(m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.group(0).strip())
              for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
-    readings: dict[int, str] = {}
+    readings: dict[int, tuple[str, str, str]] = {}
     for i, (_, line) in enumerate(lines):
         if _AXIS.match(line):
             readings |= _read_chart(lines, i)
     return readings
 
 
-def _read_chart(lines: list[tuple[int, str]], axis: int) -> dict[int, str]:
+def _read_chart(lines: list[tuple[int, str]], axis: int) -> dict[int, tuple[str, str, str]]:
     figures = []
     for pos, line in reversed(lines[:axis]):
         if not _FIGURE.match(line):
@@ -77,8 +83,7 @@ def _read_chart(lines: list[tuple[int, str]], axis: int) -> dict[int, str]:
     if series > 1 and not any(names):
         return {}  # series told apart by nothing: any of them could be the one asked
     title = " ".join([*heading, title]).strip()
-    return {pos: " ".join(p for p in (categories[n % len(categories)], names[n // len(categories)], title) if p)
-            for n, pos in enumerate(figures)}
+    return {pos: (categories[n % len(categories)], names[n // len(categories)], title) for n, pos in enumerate(figures)}
 
 
 def _ends_labels(line: str) -> bool:
@@ -130,6 +135,16 @@ def reading_of(text: str, start: int, end: int) -> str | None:
     """The chart reading of a sentence that is one chart figure, if it is one."""
     sentence = text[start:end]
     return chart_readings(text).get(start + len(sentence) - len(sentence.lstrip()))
+
+
+def series_says_yes(text: str, start: int, end: int) -> bool | None:
+    """Whether a sentence that is a chart figure is in a "Yes" series (True) or a "No" one
+    (False: "No", "No, has impeded"), the share of cases where the thing the chart asks
+    about was done or was not; None for any other sentence or series."""
+    sentence = text[start:end]
+    parts = _chart_parts(text).get(start + len(sentence) - len(sentence.lstrip()))
+    answer = re.match(r"(?i)(yes|no)\b", parts[1]) if parts else None
+    return None if answer is None else answer.group(1).lower() == "yes"
 
 
 def sentence_as_read(text: str, start: int, end: int) -> str:

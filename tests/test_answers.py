@@ -1172,6 +1172,15 @@ def test_a_chart_figure_is_read_by_its_bar_label():
     assert _answer_from(chart, question.replace("CRC", "NPS")) == "49%"
 
 
+def test_a_yes_no_charts_no_bar_answers_only_what_was_not_done():
+    chart = ("Plans were rarely reviewed.\n\n71%\n\n60%\n\n29%\n\n40%\n\n0% 20% 40% 60% 80% 100%\n\n"
+             "NPS cases\n\nCRC cases\n\nDid planning sufficiently support relevant protective factors?\n\nYes No\n")
+    # The question names no series: "CRC cases Yes ..." and "CRC cases No ..." say as much.
+    question = "What was the figure for CRC cases where planning supported relevant protective factors?"
+    assert _answer_from(chart, question) == "60%"
+    assert _answer_from(chart, question.replace("supported", "did not support")) == "40%"
+
+
 def test_a_count_of_places_is_no_number_of_staff():
     # "offices" and "officers" share a stem; the words tell them apart.
     question = "How many staff does London CRC employ?"
