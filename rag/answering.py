@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.charts import reading_of, series_says_yes
+from rag.charts import reading_of, series_says_yes, total_bar
 from rag.chunking import Chunk, glossary
 from rag.lexical import BM25, STOPWORDS, tokenize
 from rag.retrieval import Hit
@@ -862,6 +862,9 @@ _QUALIFIED_YEAR = re.compile(r"(?i)(?:(?:the\s+)?(?:beginning|start|end|middle)\
 _NEGATED = re.compile(r"(?i)\b(?:not|no|never|without|insufficient\w*|inadequate\w*|fail\w*|lack\w*|short|unsatisfactor\w*"
                       r"|impeded?)\b|n't\b")
 SERIES_PENALTY = 0.1
+# ("overall" is not enough: "... in two in three cases overall; what was the figure for CRCs?")
+_ASKS_COMBINED = re.compile(r"(?i)\b(?:together|combined|altogether|as\s+a\s+whole|all\s+cases"
+                            r"|both\s+(?:the\s+)?(?:NPS|CRCs?|providers|organisations))\b")
 _DAY_OF_MONTH = re.compile(rf"\d{{1,2}}(?:st|nd|rd|th)?\s+((?:{_MONTH})\s+(?:19|20)\d\d)")
 _ASKS_DAY = re.compile(r"(?i)\b(?:what|which)\s+(?:day|date)\b|\bexact(?:ly)?\b|\bprecise(?:ly)?\b|\bwhen\s+in\b")
 
@@ -2239,6 +2242,7 @@ def extract_answer(
     asks_exact = kind in FIGURE_KINDS and bool(_ASKS_EXACT.search(question))
     given_months = days_of_given_months(question) if kind == "date" else frozenset()
     asks_not = bool(_NEGATED.search(question))
+    asks_combined = bool(_ASKS_COMBINED.search(question))
     # "Even as three improved to 'Good', how many were rated 'Inadequate'?" asks about 'Inadequate'.
     rating_asked = ((m.group(1) or m.group(2)).lower()
                     if kind != "rating" and (m := _RATING_ASKED.search(_CONCEDED.sub(" ", question))) else None)
@@ -2462,6 +2466,8 @@ def extract_answer(
                     shape_penalty += MONTH_PENALTY  # "At 30 September 2017, ..." for "at 31 March 2017?"
             if kind in ("percent", "number") and reading and series_says_yes(text, s, e) is asks_not:
                 shape_penalty += SERIES_PENALTY  # "in what share was planning sufficient?" -> the "Yes" bar
+            if asks_combined and reading and total_bar(text, s, e) is False:
+                shape_penalty += SERIES_PENALTY  # "NPS and CRC cases together" -> the "All cases" bar
             if role_asked and other_role(sentence, role_asked):
                 shape_penalty += ROLE_PENALTY  # "Victim liaison officers ... 215 cases" for "NPS probation officers"
             if kind == "date" and not asks_year and not re.search(r"[A-Za-z]", value[2]):

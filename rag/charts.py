@@ -147,6 +147,20 @@ def series_says_yes(text: str, start: int, end: int) -> bool | None:
     return None if answer is None else answer.group(1).lower() == "yes"
 
 
+_TOTAL_CATEGORY = re.compile(r"(?i)^(?:all|total|overall|combined)\b")
+
+
+def total_bar(text: str, start: int, end: int) -> bool | None:
+    """For a chart figure whose chart has an "All cases" (or total) category, whether the
+    figure is that category's; None for any other sentence."""
+    sentence = text[start:end]
+    charts = _chart_parts(text)
+    parts = charts.get(start + len(sentence) - len(sentence.lstrip()))
+    if parts is None or not any(_TOTAL_CATEGORY.match(c) for c, _, title in charts.values() if title == parts[2]):
+        return None
+    return _TOTAL_CATEGORY.match(parts[0]) is not None
+
+
 def sentence_as_read(text: str, start: int, end: int) -> str:
     """A sentence as its words are scored and embedded: a chart figure with what it measures."""
     reading = reading_of(text, start, end)

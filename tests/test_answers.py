@@ -1181,6 +1181,14 @@ def test_a_yes_no_charts_no_bar_answers_only_what_was_not_done():
     assert _answer_from(chart, question.replace("supported", "did not support")) == "40%"
 
 
+def test_cases_taken_together_are_a_charts_all_cases_bar():
+    chart = ("Contact logs were unclear.\n\n66%\n\n50%\n\n56%\n\n34%\n\n50%\n\n44%\n\n0% 20% 40% 60% 80% 100%\n\n"
+             "NPS cases\n\nCRC cases\n\nAll cases\n\nDid the responsible officer sufficiently review progress?\n\nYes No\n")
+    question = "Taking NPS and CRC cases together, how often did the responsible officer sufficiently review progress?"
+    assert _answer_from(chart, question) == "56%"
+    assert _answer_from(chart, "For CRC cases, how often did the responsible officer sufficiently review progress?") == "50%"
+
+
 def test_a_count_of_places_is_no_number_of_staff():
     # "offices" and "officers" share a stem; the words tell them apart.
     question = "How many staff does London CRC employ?"
