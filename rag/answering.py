@@ -865,6 +865,7 @@ SERIES_PENALTY = 0.1
 # ("overall" is not enough: "... in two in three cases overall; what was the figure for CRCs?")
 _ASKS_COMBINED = re.compile(r"(?i)\b(?:together|combined|altogether|as\s+a\s+whole|all\s+cases"
                             r"|both\s+(?:the\s+)?(?:NPS|CRCs?|providers|organisations))\b")
+_CONTRASTED = re.compile(r"(?i)\(?\b(?:rather\s+than|as\s+opposed\s+to|instead\s+of)\s+[^,;:?()]*\)?")
 _DAY_OF_MONTH = re.compile(rf"\d{{1,2}}(?:st|nd|rd|th)?\s+((?:{_MONTH})\s+(?:19|20)\d\d)")
 _ASKS_DAY = re.compile(r"(?i)\b(?:what|which)\s+(?:day|date)\b|\bexact(?:ly)?\b|\bprecise(?:ly)?\b|\bwhen\s+in\b")
 
@@ -2114,7 +2115,9 @@ def extract_answer(
     if kind == "definition":  # the passages are the answer; no figure or name in them is
         return Extracted(None, None, None, None, None, None, None, kind, 0.0)
     # "key facts" names the page the question means (see KEY_FACTS_BONUS), not its subject.
-    terms = _content_terms(_KEY_FACTS.sub(" ", question))
+    # "partners (rather than contracted providers)" asks about partners: the contrasted words say
+    # what the answer's passage is not about, so they earn it no coverage.
+    terms = _content_terms(_KEY_FACTS.sub(" ", _CONTRASTED.sub(" ", question)))
     weights = {t: bm25.term_weight(t) for t in terms}
     term_set = set(terms)
     question_words = frozenset(re.sub(r"['’]s$", "", w.lower().strip("?!,.;:'’\"“”()[]")) for w in question.split())

@@ -486,6 +486,16 @@ def test_when_in_the_year_is_part_of_the_date():
         "early 2016", "late 2016"]
 
 
+def test_what_the_question_sets_aside_earns_a_passage_nothing():
+    text = ("Have contracted providers contributed sufficiently to achieving the desired outcomes? "
+            "Financial management: 24% of cases. "
+            "Have partners contributed sufficiently to achieving the desired outcomes? "
+            "Financial management: 100% of cases.")
+    question = "For financial management, in what share of cases had partners (rather than contracted providers) contributed sufficiently?"
+    assert _answer_from(text, question) == "100%"
+    assert _answer_from(text, question.replace("partners (rather than contracted providers)", "contracted providers")) == "24%"
+
+
 def test_a_label_the_question_quotes_must_be_in_the_answers_passage():
     from rag.answering import quoted_terms
 
