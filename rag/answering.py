@@ -210,6 +210,8 @@ _FROM_GIVEN = re.compile(rf"(?i)\b(?:{_CHANGE_WORDS})\s+from\s+(?:[^,;?]*?\d[^,;
 # "Even though numbers rose after 2014, what proportion ...?": a clause the question opens with
 # concedes a change; the question is what follows it.
 _CONCEDED = re.compile(r"(?i)^\s*(?:even\s+though|although|though|while|whilst|whereas|even\s+as|even\s+if|given\s+that)\b[^,?]*,")
+# "fell short" is no fall: "what share of cases fell short because ...?" asks for a level.
+_NO_CHANGE = re.compile(r"(?i)\b(?:fell|fall\w*)\s+short\b")
 # Only verbs: "up to 50 cases" or "more to do" asks for no level reached.
 _LEVEL_REACHED = (r"|\b(?:ris(?:e|es|en|ing)|rose|increas\w*|fall\w*|fell|drop\w*|reduc\w*|decreas\w*|declin\w*|grow\w*|grew"
                   r"|climb\w*)\s+to\b|\breach\w*"
@@ -2171,7 +2173,8 @@ def extract_answer(
     # in 2016?": the question is its last sentence; the ones before set the scene. Their words
     # still choose the passage, but not which figure of a sentence is asked for.
     asked_part = m.group(1) if (m := _LAST_SENTENCE.search(question)) else question
-    asks_change = bool(_CHANGE_QUESTION.search(_COMPARATIVE.sub(" ", _FROM_GIVEN.sub(" ", _CONCEDED.sub(" ", asked_part)))))
+    asks_change = bool(_CHANGE_QUESTION.search(_COMPARATIVE.sub(" ", _FROM_GIVEN.sub(" ", _CONCEDED.sub(" ", _NO_CHANGE.sub(
+        " ", asked_part))))))
     focus = focus_terms(asked_part) or focus_terms(question)
     purpose = money_purpose(asked_part) if kind == "money" else frozenset()
     head = focus_head(asked_part) or focus_head(question)

@@ -1626,6 +1626,10 @@ def test_a_change_the_question_grants_is_not_what_it_asks_for():
     # ... and so does a clause the question opens with to concede it.
     conceded = "Even though the number charged rose after 2014, what proportion of those under supervision were charged?"
     assert _answer_from(text, conceded) == "0.2%"
+    # "fell short" is no fall.
+    short = ("Since 2014, the number of cases where the work fell short because the individual would not engage "
+             "has risen by 20%. In 25% of cases, the individual would not engage.")
+    assert _answer_from(short, "What share of cases fell short because the individual would not engage?") == "25%"
 
 
 def test_a_named_rate_needs_a_passage_that_speaks_of_it():
