@@ -1705,10 +1705,12 @@ def months_in(text: str) -> frozenset[tuple[str, int]]:
 
 def other_month(asked: frozenset[tuple[str, int]], stated: frozenset[tuple[str, int]]) -> bool:
     """Whether figures are dated to another month of the year the question asks about: "At 30
-    September 2017, there were 3,434 band 4 officers" says nothing of 31 March 2017. (Another
+    September 2017, there were 3,434 band 4 officers" says nothing of 31 March 2017. (Any other
     year is the year checks' business, and a sentence naming no month is not dated by month.)"""
     same_year = {(m, y) for m, y in stated if y in {y for _, y in asked}}
-    return bool(same_year) and not same_year & asked
+    # ... and so is the same month of another year: "as of March 2019" for "as of March 2018?"
+    same_month = {(m, y) for m, y in stated if m in {m for m, _ in asked}}
+    return any(dated and not dated & asked for dated in (same_year, same_month))
 
 
 # "probation officers", "victim liaison officers": a post is named by the word before its noun.

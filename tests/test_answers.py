@@ -1999,6 +1999,11 @@ def test_a_figure_dated_to_another_month_does_not_answer_for_the_month_asked(ser
     for band in ("band 4 probation officers", "band 5 senior probation officers"):
         assert service.ask(f"How many full-time equivalent {band} did the NPS have at 31 March 2017?").answer is None
 
+    # ... nor does one dated to the same month of another year: the release gives March 2019's.
+    question = "How many individuals did London CRC supervise as of March 2018, a year before the 2019 inspection?"
+    assert service.ask(question).answer is None
+    assert service.ask("How many individuals did London CRC supervise as of March 2019?").answer == "28,819"
+
 
 def test_a_share_in_brackets_is_read_with_the_span_after_its_bracket():
     text = ("At 30 September 2017, there were 1,871 FTE band 3 probation services officers in post, an increase "
