@@ -1417,6 +1417,17 @@ def asked_places(question: str, common_words: frozenset[str]) -> frozenset[str]:
                      and w not in _NATIONWIDE and not re.fullmatch(_MONTH_ABBR, w) for t in tokenize(w))
 
 
+_CRC_AREA = re.compile(rf"\b({_PLACE_NAME})\s+CRC\b")
+
+
+def _crc_areas(question: str, common_words: frozenset[str]) -> frozenset[str]:
+    """The places CRCs the question names are named by: 'wale' of 'the Wales CRC'."""
+    question = _ENGLAND_AND_WALES.sub("nationally", question)
+    names = {w for m in _CRC_AREA.finditer(question) for w in re.findall(r"[A-Z][a-z]+", m.group(1))}
+    return frozenset(t for w in names if (w in _COMPASS_WORDS or w.lower() not in common_words)
+                     and w not in _NATIONWIDE for t in tokenize(w))
+
+
 def _after_place_word(sentence: str, value: tuple[int, int, str]) -> bool:
     return bool(_AT_PLACE.search(sentence[max(0, value[0] - 20): value[0]]))
 
@@ -2542,6 +2553,11 @@ def extract_answer(
     places = asked_places(question, common_words)
     outside_place = bool(places) and not places & (
         _with_spelt_out(token_set(_ENGLAND_AND_WALES.sub(" ", near_text)), acronyms) | best_header)
+    # "the Wales CRC" is a company named by its area: a passage that never names the area
+    # gives no figure of that company's ("43.9% for CRCs" is all CRCs').
+    crc_areas = _crc_areas(question, common_words)
+    outside_place = outside_place or bool(crc_areas) and not crc_areas & (
+        _with_spelt_out(token_set(_ENGLAND_AND_WALES.sub(" ", best_text)), acronyms) | best_header)
     calendar_year = kind in _FOCUSED_KINDS and dated_by_calendar_year(asked_part, sentence)
     # "How many probation officer posts were vacant?" is not answered by "165 cases were inspected"
     # from a passage that never speaks of posts: the figure counts another thing, and nothing

@@ -496,6 +496,16 @@ def test_what_the_question_sets_aside_earns_a_passage_nothing():
     assert _answer_from(text, question.replace("partners (rather than contracted providers)", "contracted providers")) == "24%"
 
 
+def test_a_crc_named_by_its_area_needs_a_passage_that_names_the_area():
+    national = ("For the October to December 2015 cohort, the proven reoffending rate for adults was 38.1%, "
+                "with figures of 37.5% for the NPS and 43.9% for CRCs.")
+    question = "What proven reoffending rate was given for adults supervised by the Wales CRC?"
+    assert _answer_from(national, question) is None
+    assert _answer_from(national, question.replace("the Wales CRC", "CRCs")) == "43.9%"
+    local = "Wales CRC had a proven reoffending rate of 41.2% for adults in the October to December 2015 cohort."
+    assert _answer_from(local, question) == "41.2%"
+
+
 def test_a_label_the_question_quotes_must_be_in_the_answers_passage():
     from rag.answering import quoted_terms
 
@@ -530,7 +540,8 @@ def test_published_that_only_says_which_report_asks_nothing_about_publication(se
 
 
 def test_a_question_about_publication_is_answered_by_when_the_report_is_available():
-    text = ("Fieldwork for this inspection took place in April and May 2019. "
+    # (The release's title names London CRC; a passage about no London CRC answers nothing of it.)
+    text = ("Fieldwork for this inspection of London CRC took place in April and May 2019. "
             "The report is available at on 21 August 2019 00.01.")
     assert _answer_from(text, "On what date was the London CRC inspection report published?") == "21 August 2019"
 
